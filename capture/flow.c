@@ -8,11 +8,15 @@
  * that arrive ahead of a hole are copied and held, sorted by sequence
  * number and never overlapping.
  */
+/* getentropy() for the hash seed is outside strict POSIX in glibc. */
+#define _DEFAULT_SOURCE 1
+
 #include "capture/flow.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/reader.h"
 #include "common/timefmt.h"
@@ -70,6 +74,7 @@ struct sw_flow_table {
     uint64_t total;
     size_t buffered; /* captured bytes held in all flows */
     int64_t now;     /* latest packet time seen */
+    uint64_t seed;   /* of the hash */
 };
 
 static bool seq_lt(uint32_t a, uint32_t b)
@@ -91,10 +96,12 @@ void sw_flow_config_default(struct sw_flow_config *cfg)
 }
 
 /* Multiply-xor over the five 64-bit words of the key, then a final
- * avalanche so that the low bits used for the bucket depend on all. */
-static uint64_t hash_key(const uint8_t *key)
+ * avalanche so that the low bits used for the bucket depend on all. The
+ * seed is random per table so that crafted traffic cannot aim at one
+ * chain; nothing observable depends on bucket order. */
+static uint64_t hash_key(uint64_t seed, const uint8_t *key)
 {
-    uint64_t h = 0x243f6a8885a308d3ULL, w;
+    uint64_t h = seed, w;
     size_t i;
 
     for (i = 0; i < KEY_LEN; i += 8) {
@@ -464,11 +471,17 @@ static void close_flow(struct sw_flow_table *t, struct sw_flow *f,
 static void expire_idle(struct sw_flow_table *t)
 {
     struct sw_flow *f;
+    enum sw_flow_end why;
 
     if (t->cfg.idle_timeout <= 0)
         return;
-    while ((f = t->oldest) != NULL && t->now - f->last_ts > t->cfg.idle_timeout)
-        close_flow(t, f, SW_END_IDLE, t->now);
+    while ((f = t->oldest) != NULL &&
+           t->now - f->last_ts > t->cfg.idle_timeout) {
+        why = half_done(f, &f->half[0]) || half_done(f, &f->half[1])
+                  ? SW_END_FIN
+                  : SW_END_IDLE;
+        close_flow(t, f, why, t->now);
+    }
 }
 
 /* Double the bucket array when the chains grow longer than one on
@@ -607,6 +620,8 @@ struct sw_flow_table *sw_flow_table_new(const struct sw_flow_config *cfg,
         return NULL;
     }
     t->now = SW_TIME_NONE;
+    if (getentropy(&t->seed, sizeof(t->seed)) != 0)
+        t->seed = 0x243f6a8885a308d3ULL;
     return t;
 }
 
@@ -626,7 +641,7 @@ enum sw_status sw_flow_table_input(struct sw_flow_table *t,
         t->now = pkt->ts;
     expire_idle(t);
     make_key(pkt, key, &from_lo);
-    h = hash_key(key);
+    h = hash_key(t->seed, key);
     f = lookup(t, key, h);
     if (f && is_reuse(f, from_lo, pkt)) {
         close_flow(t, f, SW_END_IDLE, t->now);

@@ -20,14 +20,20 @@
 struct sw_flow;
 struct sw_flow_table;
 
-/* Direction 0 is the side that opened the flow (sent the SYN, or, when the
- * capture starts mid-flow, sent the first packet seen). */
+/* Direction 0 is the side that opened the flow (sent the SYN, received
+ * the first SYN-ACK seen, or, when the capture starts mid-flow, sent the
+ * first segment with payload seen). Bare ACK, FIN or RST segments never
+ * open a flow: they trail connections already closed. */
 enum sw_flow_dir { SW_DIR_OPENER = 0, SW_DIR_ACCEPTER = 1 };
 
 enum sw_flow_end {
-    SW_END_FIN, /* both sides sent FIN, or one FIN and the other idle */
+    SW_END_FIN, /* both sides finished (FIN, every byte before it given
+                   or reported as a gap), or one did and the flow then
+                   went idle */
     SW_END_RST,
-    SW_END_IDLE,    /* no packet for the idle timeout, in packet time */
+    SW_END_IDLE,    /* no packet for the idle timeout, in packet time;
+                       also a connection given up because a new SYN
+                       reused its addresses and ports */
     SW_END_EVICTED, /* dropped to honour the flow or memory cap */
     SW_END_FLUSH    /* end of input */
 };

@@ -48,6 +48,7 @@ int sw_source_stats(struct sw_source *s, uint64_t *recv, uint64_t *drop,
 /* The name given at open. */
 const char *sw_source_name(const struct sw_source *s);
 
+/* Close the capture and free the source. NULL is ignored. */
 void sw_source_close(struct sw_source *s);
 
 #endif

@@ -23,6 +23,7 @@
 #define MSG_HDR_LEN 4
 #define MSG_MAX (256 * 1024) /* largest message body kept */
 #define SID_MAX 32
+#define HUNT_WIN 6 /* record header and handshake type */
 
 enum content_type {
     CT_CCS = 20,
@@ -88,6 +89,9 @@ struct tls_dir {
     uint8_t mtype;
     size_t mlen, mgot;
     uint8_t *mbuf; /* body being kept (SSLv2 record too), or NULL */
+    bool hunting;  /* first bytes were not TLS: look for a later start */
+    uint8_t win[HUNT_WIN];
+    size_t win_len;
 };
 
 struct sw_tls_conn {
@@ -95,7 +99,8 @@ struct sw_tls_conn {
     struct sw_tls_sink sink;
     struct sw_tls_counters *ctr;
     struct tls_dir d[2];
-    int client_dir; /* -1 until a hello tells */
+    int client_dir;   /* -1 until a hello tells */
+    size_t hunt_left; /* bytes the hunt may still look at, both ways */
     bool done, reported, failed;
     /* What the client said. */
     unsigned n_ch;
@@ -920,6 +925,26 @@ static enum sw_status record_end(struct sw_tls_conn *c, unsigned dir,
     return SW_OK;
 }
 
+/* The first bytes of direction dir are not TLS. Protocols that upgrade
+ * to TLS in the middle (STARTTLS in SMTP, IMAP, POP3, XMPP; MySQL's
+ * SSLRequest) start it a little later, so look on for a record that
+ * opens with a hello, within a budget shared by both directions. */
+static enum sw_status start_hunt(struct sw_tls_conn *c, unsigned dir)
+{
+    struct tls_dir *d = &c->d[dir];
+    size_t i, n = d->hdr_len;
+
+    d->hunting = true;
+    d->seen = false;
+    d->sslv2 = false;
+    d->hdr_len = 0;
+    d->win_len = 0;
+    /* The bytes after the first may still open a record. */
+    for (i = 1; i < n; i++)
+        d->win[d->win_len++] = d->hdr[i];
+    return SW_OK;
+}
+
 static enum sw_status sslv2_start(struct sw_tls_conn *c, unsigned dir)
 {
     struct tls_dir *d = &c->d[dir];
@@ -930,7 +955,7 @@ static enum sw_status sslv2_start(struct sw_tls_conn *c, unsigned dir)
     sw_rd_u16(&h, &len);
     len &= 0x7fff;
     if (len < 3 + 6)
-        return not_tls(c);
+        return start_hunt(c, dir);
     d->rec_len = (size_t)len - 3; /* msg_type and version already read */
     d->mbuf = malloc(d->rec_len);
     if (!d->mbuf)
@@ -957,7 +982,7 @@ static enum sw_status record_start(struct sw_tls_conn *c, unsigned dir,
     sw_rd_u16(&h, &len);
     d->rec_len = len;
     if (d->rec_len > REC_MAX)
-        return first ? not_tls(c) : fail(c, SW_TLS_AN_RECORD_TOO_LONG);
+        return first ? start_hunt(c, dir) : fail(c, SW_TLS_AN_RECORD_TOO_LONG);
     /* Handshake messages must not be interleaved with other records. */
     if (d->type != CT_HANDSHAKE && d->mhdr_len > 0)
         return fail(c, SW_TLS_AN_UNEXPECTED_MESSAGE);
@@ -997,16 +1022,17 @@ static enum sw_status record_header_byte(struct sw_tls_conn *c, unsigned dir,
         if ((b & 0x80) && c->client_dir != (int)(1 - dir))
             d->sslv2 = true;
         else if (!first_byte_ok(c, dir, b))
-            return not_tls(c);
+            return start_hunt(c, dir);
         return SW_OK;
     case 2:
         if (d->sslv2 || b == 3)
             return SW_OK;
-        return d->seen ? fail(c, SW_TLS_AN_RECORD_BAD_VERSION) : not_tls(c);
+        return d->seen ? fail(c, SW_TLS_AN_RECORD_BAD_VERSION)
+                       : start_hunt(c, dir);
     case 3: /* SSLv2: msg_type CLIENT-HELLO */
-        return (!d->sslv2 || b == 1) ? SW_OK : not_tls(c);
+        return (!d->sslv2 || b == 1) ? SW_OK : start_hunt(c, dir);
     case 4: /* SSLv2: version major */
-        return (!d->sslv2 || b == 3) ? SW_OK : not_tls(c);
+        return (!d->sslv2 || b == 3) ? SW_OK : start_hunt(c, dir);
     default:
         return record_start(c, dir, ts);
     }
@@ -1022,6 +1048,7 @@ static enum sw_status record_body(struct sw_tls_conn *c, unsigned dir,
 
     if (k > sw_rd_left(r))
         k = sw_rd_left(r);
+    sw_rd_init(&chunk, NULL, 0);
     sw_rd_sub(r, k, &chunk);
     if (d->sslv2)
         sw_rd_copy(&chunk, d->mbuf + d->rec_got, k);
@@ -1033,6 +1060,56 @@ static enum sw_status record_body(struct sw_tls_conn *c, unsigned dir,
     if (st == SW_OK && !d->done && d->rec_got == d->rec_len)
         st = record_end(c, dir, ts);
     return st;
+}
+
+/* Does the hunt window hold the start of a hello record? */
+static bool hunt_match(const struct sw_tls_conn *c, unsigned dir)
+{
+    const struct tls_dir *d = &c->d[dir];
+    struct sw_reader r;
+    uint8_t type, major, minor, hs;
+    uint16_t len;
+    bool want;
+
+    sw_rd_init(&r, d->win, d->win_len);
+    if (!sw_rd_u8(&r, &type) || !sw_rd_u8(&r, &major) ||
+        !sw_rd_u8(&r, &minor) || !sw_rd_u16(&r, &len) || !sw_rd_u8(&r, &hs))
+        return false;
+    if (c->client_dir < 0)
+        want = hs == HT_CLIENT_HELLO || hs == HT_SERVER_HELLO;
+    else if ((int)dir == c->client_dir)
+        want = hs == HT_CLIENT_HELLO;
+    else
+        want = hs == HT_SERVER_HELLO;
+    return want && type == CT_HANDSHAKE && major == 3 && minor <= 4 &&
+           len >= MSG_HDR_LEN && len <= REC_MAX;
+}
+
+static enum sw_status hunt_byte(struct sw_tls_conn *c, unsigned dir,
+                                struct sw_reader *r, int64_t ts)
+{
+    struct tls_dir *d = &c->d[dir];
+    struct sw_reader first;
+    enum sw_status st;
+
+    if (c->hunt_left == 0)
+        return not_tls(c);
+    c->hunt_left--;
+    if (d->win_len == HUNT_WIN) {
+        memmove(d->win, d->win + 1, HUNT_WIN - 1);
+        d->win_len--;
+    }
+    sw_rd_u8(r, &d->win[d->win_len++]);
+    if (!hunt_match(c, dir))
+        return SW_OK;
+    d->hunting = false;
+    memcpy(d->hdr, d->win, REC_HDR_LEN);
+    d->hdr_len = REC_HDR_LEN;
+    st = record_start(c, dir, ts);
+    if (st != SW_OK || d->done)
+        return st;
+    sw_rd_init(&first, d->win + REC_HDR_LEN, 1); /* the handshake type */
+    return record_body(c, dir, &first, ts);
 }
 
 /* ---- public ----------------------------------------------------------- */
@@ -1052,6 +1129,7 @@ struct sw_tls_conn *sw_tls_conn_new(const struct sw_endpoint *a,
         c->sink = *sink;
     c->ctr = counters;
     c->client_dir = -1;
+    c->hunt_left = SW_TLS_HUNT_MAX;
     c->psk_first = -1;
     c->hs.ts_client_hello = SW_TIME_NONE;
     c->hs.ts_decision = SW_TIME_NONE;
@@ -1073,7 +1151,9 @@ enum sw_status sw_tls_conn_data(struct sw_tls_conn *c, unsigned dir,
     d = &c->d[dir];
     sw_rd_init(&r, p, n);
     while (st == SW_OK && !d->done && !sw_rd_empty(&r)) {
-        if (d->hdr_len < REC_HDR_LEN)
+        if (d->hunting)
+            st = hunt_byte(c, dir, &r, ts);
+        else if (d->hdr_len < REC_HDR_LEN)
             st = record_header_byte(c, dir, &r, ts);
         else
             st = record_body(c, dir, &r, ts);

@@ -130,6 +130,11 @@ struct sw_tls_sink {
 
 struct sw_tls_conn;
 
+/* A connection whose first bytes are not TLS is searched on for a record
+ * opening with a hello (STARTTLS, MySQL SSLRequest...) through at most
+ * this many bytes, both directions together; then it is not TLS. */
+#define SW_TLS_HUNT_MAX 16384
+
 /* A NewSessionTicket body (after the 4-byte handshake header). Pointers
  * point into the parsed bytes. */
 struct sw_tls_nst {
@@ -163,6 +168,8 @@ struct sw_tls_conn *sw_tls_conn_new(const struct sw_endpoint *a,
                                     struct sw_tls_counters *counters);
 
 /* In-order bytes of direction dir (0 or 1), completed by a packet at ts.
+ * TLS is recognised by content, also when it starts later in the stream
+ * (see SW_TLS_HUNT_MAX).
  * Returns SW_OK while parsing goes on, SW_UNSUPPORTED when the connection
  * is not TLS or has nothing more to tell (see sw_tls_conn_done),
  * SW_MALFORMED from the call in which a counted anomaly dropped its state

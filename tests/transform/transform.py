@@ -36,6 +36,9 @@ MOD32 = 1 << 32
 # other part way through its first flight.
 WRAP_ISN = (MOD32 - 100, MOD32 - 1000)
 
+# Neighbours further apart in time than this are not swapped.
+SWAP_MAX_NS = 10**9
+
 ETH_IPV4, ETH_IPV6 = 0x0800, 0x86DD
 ETH_VLAN_TAGS = (0x8100, 0x88A8, 0x9100)
 
@@ -228,11 +231,14 @@ def is_rst(ip):
 def xf_swap(pkts):
     # The frames trade places; the timestamps stay where they were, so
     # the copy still reads like a capture, with times that never go back.
-    # A reset is not moved: it ends the flow at once, so bytes moved
-    # behind it would open a new flow, which is the rule, not a fault.
+    # Some pairs stay as they are, because the flow table is right to
+    # treat them differently once swapped: a reset ends its flow at once,
+    # so bytes moved behind it open a new flow; and a frame moved across
+    # a long pause in the capture would be seen to idle out its flow.
     frames = [ip for _, ip in pkts]
     for i in range(0, len(frames) - 1, 2):
-        if not is_rst(frames[i]) and not is_rst(frames[i + 1]):
+        if (pkts[i + 1][0] - pkts[i][0] <= SWAP_MAX_NS and
+                not is_rst(frames[i]) and not is_rst(frames[i + 1])):
             frames[i], frames[i + 1] = frames[i + 1], frames[i]
     return [(ts, ip) for (ts, _), ip in zip(pkts, frames)]
 

@@ -241,6 +241,12 @@ static const struct step idle[] = {
     {2, 'A', S,  300, 0, "",  0, 16}, /* flow 1 idle 11 s > 10 */
     {2, 'A', PA, 301, 0, "z", 0, 19}, /* flow 0 idle 11 s */
 };
+static const struct step half_closed_idle[] = {
+    {0, 'A', S,  100, 0, "",   0, 0},
+    {0, 'A', PA, 101, 0, "hi", 0, 1},
+    {0, 'A', FA, 103, 0, "",   0, 2}, /* A done, B never answers */
+    {1, 'A', S,  200, 0, "",   0, 20},
+};
 static const struct step flow_cap[] = {
     {0, 'A', S, 100, 0, "", 0, 1},
     {1, 'A', S, 200, 0, "", 0, 2},
@@ -340,6 +346,10 @@ static const struct fcase cases[] = {
     {"idle on packet time", STEPS(idle), 0, 0, 0, 10, 0, 1, 0, 0, 0,
      "40000 open;40000 d0 hi;40001 open;40000 d0 x;40001 close idle@16;"
      "40002 open;40000 close idle@19;40002 d0 z;40002 close flush@100;"},
+    {"half closed then idle", STEPS(half_closed_idle), 0, 0, 0, 10, 0, 1, 0, 0,
+     0,
+     "40000 open;40000 d0 hi;40000 close fin@20;40001 open;"
+     "40001 close flush@100;"},
     {"flow cap", STEPS(flow_cap), 2, 0, 0, 0, 0, 2, 0, 0, 1,
      "40000 open;40001 open;40000 close evicted@3;40002 open;40001 d0 b;"
      "40002 close flush@100;40001 close flush@100;"},

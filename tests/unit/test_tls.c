@@ -915,14 +915,78 @@ static void s_record_too_long(struct script *s)
     bb_put(flight(s, 1), big, sizeof(big));
 }
 
-/* HTTP, not TLS. */
+/* HTTP, not TLS: the hunt for a later TLS start runs out of budget in
+ * the server's body. */
 static void s_not_tls(struct script *s)
 {
     static const char get[] = "GET / HTTP/1.1\r\nHost: example\r\n\r\n";
     static const char ok[] = "HTTP/1.1 200 OK\r\n\r\n";
+    struct bb *b;
 
     bb_put(flight(s, 0), get, sizeof(get) - 1);
-    bb_put(flight(s, 1), ok, sizeof(ok) - 1);
+    b = flight(s, 1);
+    bb_put(b, ok, sizeof(ok) - 1);
+    bb_fill(b, 0, SW_TLS_HUNT_MAX);
+}
+
+/* SMTP STARTTLS: text both ways, then a TLS 1.2 full handshake. */
+static void s_starttls(struct script *s)
+{
+    static const char banner[] = "220 mx.example ESMTP\r\n";
+    static const char ehlo[] = "EHLO client.example\r\n";
+    static const char caps[] = "250-mx.example\r\n250 STARTTLS\r\n";
+    static const char starttls[] = "STARTTLS\r\n";
+    static const char go[] = "220 2.0.0 Ready to start TLS\r\n";
+    struct ch_spec ch = {.sni = "mx.example", .ask_ticket = true};
+    struct sh_spec sh = {.ticket_ack = true, .psk = -1};
+    struct bb m = {0};
+
+    bb_put(flight(s, 1), banner, sizeof(banner) - 1);
+    bb_put(flight(s, 0), ehlo, sizeof(ehlo) - 1);
+    bb_put(flight(s, 1), caps, sizeof(caps) - 1);
+    bb_put(flight(s, 0), starttls, sizeof(starttls) - 1);
+    bb_put(flight(s, 1), go, sizeof(go) - 1);
+    msg_client_hello(&m, &ch);
+    hs_records(flight(s, 0), &m, 16384);
+    msg_server_hello(&m, &sh);
+    msg_opaque(&m, HS_CERTIFICATE, 800);
+    msg_opaque(&m, HS_SERVER_HELLO_DONE, 0);
+    hs_records(flight(s, 1), &m, 16384);
+    msg_opaque(&m, HS_CLIENT_KEY_EXCHANGE, 33);
+    hs_records(flight(s, 0), &m, 16384);
+    ccs_record(&s->f[s->n - 1].b);
+    encrypted_finished(&s->f[s->n - 1].b);
+    msg_nst12(&m, 7200, 0x70, 192);
+    hs_records(flight(s, 1), &m, 16384);
+    ccs_record(&s->f[s->n - 1].b);
+    encrypted_finished(&s->f[s->n - 1].b);
+}
+
+/* MySQL: a binary server greeting, then the client's SSLRequest and
+ * its ClientHello in one segment; a TLS 1.3 server answers. */
+static void s_mysql(struct script *s)
+{
+    static const uint8_t greeting[] = {
+        0x0e, 0x00, 0x00, 0x00, /* packet: 14 bytes, sequence 0 */
+        0x0a,                   /* protocol 10 */
+        '8',  '.',  '0',  '.',  '3',  '6', 0x00, /* server version */
+        0x16, 0x03, 0x01, 0x00, 0x00, /* looks like a record, length 0 */
+        0x02};
+    static const uint8_t ssl_request[] = {
+        0x04, 0x00, 0x00, 0x01,  /* packet: 4 bytes, sequence 1 */
+        0x00, 0x0a, 0x8a, 0x00}; /* capability flags with CLIENT_SSL */
+    struct ch_spec ch = {.sni = "db.example", .tls13 = true};
+    struct sh_spec sh = {.tls13 = true, .psk = -1};
+    struct bb m = {0};
+    struct bb *b;
+
+    bb_put(flight(s, 1), greeting, sizeof(greeting));
+    b = flight(s, 0);
+    bb_put(b, ssl_request, sizeof(ssl_request));
+    msg_client_hello(&m, &ch);
+    hs_records(b, &m, 16384);
+    msg_server_hello(&m, &sh);
+    hs_records(flight(s, 1), &m, 16384);
 }
 
 /* An SSLv2-compatible ClientHello (RFC 5246 E.2), then TLS 1.0. */
@@ -1128,11 +1192,17 @@ static const struct scenario scenarios[] = {
     {"nine psk identities", s_nine_identities, SW_UNSUPPORTED, 1, true,
      SW_OUTCOME_RESUMED, SW_RESUMED_PSK, SW_OFFER_PSK, 8, 0, 0x0304, 7, 7,
      false, false, false, "", SW_TLS_AN_TOO_MANY_IDENTITIES},
-    {"server's first record too long", s_record_too_long, SW_UNSUPPORTED, 1,
-     true, SW_OUTCOME_UNKNOWN, SW_RESUMED_NONE, 0, 0, 0, 0, -1, -1, false,
-     false, false, "long.example", NO_ANOMALY /* first record: not TLS */},
+    {"server's first record too long: hunting", s_record_too_long, SW_OK, 1,
+     false, SW_OUTCOME_UNKNOWN, SW_RESUMED_NONE, 0, 0, 0, 0, -1, -1, false,
+     false, false, "long.example", NO_ANOMALY},
     {"not tls", s_not_tls, SW_UNSUPPORTED, 0, true, SW_OUTCOME_UNKNOWN,
      SW_RESUMED_NONE, 0, 0, 0, 0, -1, -1, false, false, false, "", NO_ANOMALY},
+    {"smtp starttls", s_starttls, SW_UNSUPPORTED, 1, true, SW_OUTCOME_FULL,
+     SW_RESUMED_NONE, 0, 0, 1, 0x0303, -1, -1, false, false, true, "mx.example",
+     NO_ANOMALY},
+    {"mysql sslrequest", s_mysql, SW_UNSUPPORTED, 1, true, SW_OUTCOME_FULL,
+     SW_RESUMED_NONE, 0, 0, 0, 0x0304, -1, -1, false, false, false,
+     "db.example", NO_ANOMALY},
     {"sslv2 hello", s_sslv2, SW_UNSUPPORTED, 1, true, SW_OUTCOME_FULL,
      SW_RESUMED_NONE, 0, 0, 0, 0x0303, -1, -1, false, false, false, "",
      SW_TLS_AN_SSLV2_HELLO},
@@ -1400,18 +1470,33 @@ static void test_not_tls_early(void **state)
     static const uint8_t tls_v9[] = {0x16, 0x09}; /* handshake, major 9 */
     struct sw_tls_counters ctr = {0};
     struct sw_tls_conn *c;
+    static uint8_t junk[SW_TLS_HUNT_MAX];
+    size_t i;
 
     (void)state;
+    /* Not TLS from the first byte: the hunt looks at SW_TLS_HUNT_MAX
+     * more bytes (both ways together, after each direction's first) and
+     * then gives up. */
+    memset(junk, 'x', sizeof(junk));
     c = sw_tls_conn_new(&ep_client, &ep_server, NULL, &ctr);
-    assert_int_equal(sw_tls_conn_data(c, 0, ssh, 1, 1), SW_UNSUPPORTED);
+    assert_int_equal(sw_tls_conn_data(c, 0, ssh, sizeof(ssh), 1), SW_OK);
+    assert_false(sw_tls_conn_done(c));
+    assert_int_equal(sw_tls_conn_data(c, 1, junk, 101, 1), SW_OK);
+    assert_int_equal(sw_tls_conn_data(c, 0, junk, SW_TLS_HUNT_MAX - 107, 1),
+                     SW_OK);
+    assert_false(sw_tls_conn_done(c));
+    assert_int_equal(sw_tls_conn_data(c, 1, junk, 1, 1), SW_UNSUPPORTED);
     assert_true(sw_tls_conn_done(c));
-    assert_int_equal(sw_tls_conn_data(c, 0, ssh + 1, 1, 1), SW_UNSUPPORTED);
+    assert_int_equal(sw_tls_conn_data(c, 0, ssh, 1, 1), SW_UNSUPPORTED);
     sw_tls_conn_end(c, 2);
 
+    /* A bad version major sends the direction hunting too. */
     c = sw_tls_conn_new(&ep_client, &ep_server, NULL, &ctr);
     assert_int_equal(sw_tls_conn_data(c, 1, tls_v9, 1, 1), SW_OK);
-    assert_false(sw_tls_conn_done(c));
-    assert_int_equal(sw_tls_conn_data(c, 1, tls_v9 + 1, 1, 1), SW_UNSUPPORTED);
+    assert_int_equal(sw_tls_conn_data(c, 1, tls_v9 + 1, 1, 1), SW_OK);
+    for (i = 0; i < SW_TLS_HUNT_MAX; i++)
+        assert_int_equal(sw_tls_conn_data(c, 1, junk, 1, 1), SW_OK);
+    assert_int_equal(sw_tls_conn_data(c, 1, junk, 1, 1), SW_UNSUPPORTED);
     sw_tls_conn_end(c, 2);
     assert_int_equal(ctr.connections, 0);
     assert_int_equal(ctr.handshakes, 0);
