@@ -39,7 +39,7 @@ struct seg {
 /* One direction's stream. */
 struct half {
     struct seg *held;  /* out-of-order pieces, ascending, disjoint */
-    size_t held_bytes; /* captured bytes in held */
+    size_t held_bytes; /* memory of held: seg_cost() summed */
     uint32_t next;     /* next sequence number owed to the consumer */
     uint32_t isn;
     uint32_t fin_seq; /* sequence number of the FIN */
@@ -72,10 +72,18 @@ struct sw_flow_table {
     struct sw_flow *spare; /* closed flows for reuse, linked by hnext */
     size_t live;
     uint64_t total;
-    size_t buffered; /* captured bytes held in all flows */
+    size_t buffered; /* held_bytes of all flows */
     int64_t now;     /* latest packet time seen */
     uint64_t seed;   /* of the hash */
 };
+
+/* What a held piece costs against the caps: its bytes and its header, so
+ * that a flood of tiny segments cannot hold far more memory than the cap
+ * says. */
+static size_t seg_cost(uint32_t cap)
+{
+    return sizeof(struct seg) + cap;
+}
 
 static bool seq_lt(uint32_t a, uint32_t b)
 {
@@ -226,8 +234,8 @@ static void release(struct sw_flow_table *t, struct sw_flow *f, int d,
 
     while (!f->finished && (s = h->held) != NULL && seq_le(s->seq, h->next)) {
         h->held = s->next;
-        h->held_bytes -= s->cap;
-        t->buffered -= s->cap;
+        h->held_bytes -= seg_cost(s->cap);
+        t->buffered -= seg_cost(s->cap);
         if (seq_lt(h->next, s->seq + s->len))
             deliver(t, f, d, s->data, s->cap, s->len, h->next - s->seq, ts);
         free(s);
@@ -272,8 +280,8 @@ static bool new_piece(struct sw_flow_table *t, struct half *h,
     s->cap = pcap;
     s->next = *link;
     *link = s;
-    h->held_bytes += pcap;
-    t->buffered += pcap;
+    h->held_bytes += seg_cost(pcap);
+    t->buffered += seg_cost(pcap);
     return true;
 }
 
@@ -321,7 +329,6 @@ static bool hold(struct sw_flow_table *t, struct half *h, uint32_t seq,
         if (seq_lt(seq + at, x->seq)) {
             if (!new_piece(t, h, link, seq, p, cap, at, xs - at))
                 return false;
-            link = &(*link)->next;
             at = xs;
         }
         ov = (seq_lt(seq + len, x->seq + x->len) ? len : xe) - at;

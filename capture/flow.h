@@ -57,7 +57,9 @@ struct sw_flow_consumer {
 
 struct sw_flow_config {
     size_t max_flows;          /* flows tracked at once */
-    size_t max_ooo_per_flow;   /* out-of-order bytes held per direction */
+    size_t max_ooo_per_flow;   /* out-of-order bytes held per direction
+                                  (each held piece also counts its
+                                  header, a few tens of bytes) */
     size_t max_buffered_total; /* out-of-order bytes held in all flows */
     int64_t idle_timeout;      /* ns without a packet before a flow ends */
 };
@@ -94,7 +96,8 @@ const struct sw_endpoint *sw_flow_endpoint(const struct sw_flow *f,
 uint64_t sw_flow_table_total(const struct sw_flow_table *t);
 size_t sw_flow_table_live(const struct sw_flow_table *t);
 
-/* Out-of-order payload bytes held in all flows now. */
+/* Memory held for out-of-order payload in all flows now: the bytes plus
+ * a small header per held piece, the measure the caps apply to. */
 size_t sw_flow_table_buffered(const struct sw_flow_table *t);
 
 #endif

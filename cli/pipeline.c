@@ -120,8 +120,8 @@ void sw_pipeline_frame(struct sw_pipeline *p, const struct sw_frame *fr)
         p->last_ts = fr->ts;
     if (!p->flows)
         return;
-    if (sw_packet_decode(fr->dlt, fr->data, fr->caplen, fr->ts, &pkt,
-                         &p->cap) != SW_OK)
+    if (sw_packet_decode_wire(fr->dlt, fr->data, fr->caplen, fr->wirelen,
+                              fr->ts, &pkt, &p->cap) != SW_OK)
         return;
     sw_flow_table_input(p->flows, &pkt);
 }

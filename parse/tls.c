@@ -456,6 +456,8 @@ static enum sw_status ch_extension(struct sw_tls_conn *c, uint16_t type,
             return SW_OK;
         }
         c->offered |= SW_OFFER_TICKET;
+        if (hs->n_offered == SW_TLS_MAX_OFFERED)
+            return SW_OK; /* cannot happen: pre_shared_key comes last */
         if (!keep_ticket(&c->offered_copy[hs->n_offered],
                          &hs->offered_tickets[hs->n_offered], ext, ts))
             return SW_NOMEM;
@@ -768,7 +770,7 @@ static enum sw_status first_message(struct sw_tls_conn *c, unsigned dir,
 
     if (type == HT_CLIENT_HELLO)
         client = (int)dir;
-    else if (type == HT_SERVER_HELLO)
+    else if (type == HT_SERVER_HELLO || type == HT_HELLO_RETRY_DRAFT)
         client = (int)(1 - dir);
     else if (c->client_dir < 0)
         return not_tls(c); /* mid-stream, or not TLS at all */

@@ -130,9 +130,10 @@ struct sw_tls_sink {
 
 struct sw_tls_conn;
 
-/* A connection whose first bytes are not TLS is searched on for a record
- * opening with a hello (STARTTLS, MySQL SSLRequest...) through at most
- * this many bytes, both directions together; then it is not TLS. */
+/* A direction whose first bytes are not TLS is searched on for a record
+ * that opens with a hello (STARTTLS in SMTP, IMAP, POP3, XMPP; MySQL's
+ * SSLRequest). After this many bytes searched, both directions together
+ * and each direction's first byte aside, the connection is not TLS. */
 #define SW_TLS_HUNT_MAX 16384
 
 /* A NewSessionTicket body (after the 4-byte handshake header). Pointers
@@ -179,8 +180,10 @@ struct sw_tls_conn *sw_tls_conn_new(const struct sw_endpoint *a,
 enum sw_status sw_tls_conn_data(struct sw_tls_conn *c, unsigned dir,
                                 const uint8_t *p, size_t n, int64_t ts);
 
-/* Bytes of direction dir were lost: a handshake still undecided becomes
- * unknown. */
+/* Bytes of direction dir were lost. Unless that direction was already
+ * past its handshake, parsing stops: a handshake still undecided is
+ * reported unknown (anomaly SW_TLS_AN_GAP_IN_HANDSHAKE) and the connection
+ * is done. */
 void sw_tls_conn_gap(struct sw_tls_conn *c, unsigned dir, int64_t ts);
 
 /* True once nothing more can be learnt: both directions past their

@@ -3,11 +3,13 @@
  * keytable.h). */
 #include "report/keytable.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/reader.h"
 #include "common/timefmt.h"
 
 #define NONE32 UINT32_MAX
@@ -69,13 +71,17 @@ struct drec {
     uint32_t hint;
 };
 
-/* Issued-ticket digests: a ring (oldest evicted first) plus an index. */
+/* Issued-ticket digests: a ring (oldest first, from head) plus an index.
+ * Entries live at (head + i) % alloc for i < n. */
 struct dstore {
     struct drec *ring;
     size_t n, alloc, max, head;
     uint32_t *slot; /* ring position + 1, linear probing */
     size_t mask;
-    uint64_t evicted;
+    uint64_t evicted; /* to the cap */
+    uint64_t expired; /* older than max_age */
+    int64_t max_age;  /* ns; 0 keeps digests whatever their age */
+    int64_t latest;   /* latest handshake time seen, for expiry */
 };
 
 struct sw_keytable {
@@ -280,7 +286,8 @@ static void ds_unplace(struct dstore *ds, size_t pos)
     }
 }
 
-/* Grow the ring (not yet wrapped) and rebuild the index to fit it. */
+/* Grow a full ring, laying its entries out oldest first from position 0,
+ * and rebuild the index to fit it. */
 static bool ds_grow(struct dstore *ds)
 {
     size_t alloc = ds->alloc ? ds->alloc * 2 : 256, size = 1;
@@ -291,20 +298,50 @@ static bool ds_grow(struct dstore *ds)
         alloc = ds->max;
     while (size < alloc * 2)
         size *= 2;
-    ring = realloc(ds->ring, alloc * sizeof(*ring));
-    if (!ring)
-        return false;
-    ds->ring = ring;
+    ring = malloc(alloc * sizeof(*ring));
     slot = calloc(size, sizeof(*slot));
-    if (!slot)
+    if (!ring || !slot) {
+        free(ring);
+        free(slot);
         return false;
+    }
+    for (size_t i = 0; i < ds->n; i++)
+        ring[i] = ds->ring[(ds->head + i) % ds->alloc];
+    free(ds->ring);
     free(ds->slot);
+    ds->ring = ring;
     ds->slot = slot;
     ds->mask = size - 1;
     ds->alloc = alloc;
+    ds->head = 0;
     for (size_t i = 0; i < ds->n; i++)
         ds_place(ds, i);
     return true;
+}
+
+/* Forget the oldest digest. */
+static void ds_pop(struct dstore *ds)
+{
+    ds_unplace(ds, ds->head);
+    ds->head = (ds->head + 1) % ds->alloc;
+    ds->n--;
+}
+
+/* Forget digests issued more than max_age before the latest handshake.
+ * Oldest first by issue order, which is packet order but for handshakes
+ * reported late, so one out-of-order digest may outlive its age a little. */
+static void ds_expire(struct dstore *ds)
+{
+    if (ds->max_age <= 0 || ds->latest == SW_TIME_NONE)
+        return;
+    while (ds->n > 0) {
+        int64_t ts = ds->ring[ds->head].ts;
+
+        if (ts == SW_TIME_NONE || ts >= ds->latest - ds->max_age)
+            break;
+        ds_pop(ds);
+        ds->expired++;
+    }
 }
 
 static bool ds_insert(struct dstore *ds, const struct drec *d)
@@ -313,16 +350,14 @@ static bool ds_insert(struct dstore *ds, const struct drec *d)
 
     if (ds_find(ds, d->sha))
         return true;
-    if (ds->n < ds->max) {
-        if (ds->n == ds->alloc && !ds_grow(ds))
-            return false;
-        pos = ds->n++;
-    } else {
-        pos = ds->head;
-        ds_unplace(ds, pos);
-        ds->head = (ds->head + 1) % ds->max;
+    if (ds->n == ds->max) {
+        ds_pop(ds);
         ds->evicted++;
     }
+    if (ds->n == ds->alloc && !ds_grow(ds))
+        return false;
+    pos = (ds->head + ds->n) % ds->alloc;
+    ds->n++;
     ds->ring[pos] = *d;
     ds_place(ds, pos);
     return true;
@@ -334,8 +369,11 @@ struct sw_keytable *sw_keytable_new(void)
 {
     struct sw_keytable *kt = calloc(1, sizeof(*kt));
 
-    if (kt)
+    if (kt) {
         kt->ds.max = SW_KEYTABLE_DIGEST_CAP;
+        kt->ds.max_age = SW_KEYTABLE_DIGEST_MAX_AGE;
+        kt->ds.latest = SW_TIME_NONE;
+    }
     return kt;
 }
 
@@ -343,6 +381,11 @@ void sw_keytable_set_digest_cap(struct sw_keytable *kt, size_t cap)
 {
     if (kt->ds.n == 0 && kt->ds.alloc == 0)
         kt->ds.max = cap ? cap : 1;
+}
+
+void sw_keytable_set_digest_max_age(struct sw_keytable *kt, int64_t max_age)
+{
+    kt->ds.max_age = max_age > 0 ? max_age : 0;
 }
 
 void sw_keytable_free(struct sw_keytable *kt)
@@ -375,6 +418,7 @@ void sw_keytable_totals(const struct sw_keytable *kt,
 {
     *out = kt->tot;
     out->digests_evicted = kt->ds.evicted;
+    out->digests_expired = kt->ds.expired;
 }
 
 /* Insert v into the ascending array arr of n elements unless present. */
@@ -750,6 +794,10 @@ enum sw_status sw_keytable_add(struct sw_keytable *kt,
     n = hs->n_issued < SW_TLS_MAX_ISSUED ? hs->n_issued : SW_TLS_MAX_ISSUED;
     for (size_t i = 0; i < n; i++)
         kt->tot.tickets_issued += hs->issued[i].len > 0;
+    kt->ds.latest = tmax(kt->ds.latest, hs->ts_client_hello);
+    for (size_t i = 0; i < n; i++)
+        kt->ds.latest = tmax(kt->ds.latest, hs->issued[i].ts);
+    ds_expire(&kt->ds);
     s = server_get(kt, hs, &si);
     if (!s)
         return SW_NOMEM;
@@ -1113,4 +1161,475 @@ done:
         return SW_NOMEM;
     }
     return SW_OK;
+}
+
+/* --- export and import ------------------------------------------------- */
+
+/* A growing byte buffer; ok turns false at the first failed allocation. */
+struct wbuf {
+    uint8_t *b;
+    size_t n, cap;
+    bool ok;
+};
+
+static void w_bytes(struct wbuf *w, const void *p, size_t n)
+{
+    if (!w->ok)
+        return;
+    if (n > w->cap - w->n) {
+        size_t cap = w->cap ? w->cap : 4096;
+        uint8_t *q;
+
+        while (cap - w->n < n) {
+            if (cap > SIZE_MAX / 2) {
+                w->ok = false;
+                return;
+            }
+            cap *= 2;
+        }
+        q = realloc(w->b, cap);
+        if (!q) {
+            w->ok = false;
+            return;
+        }
+        w->b = q;
+        w->cap = cap;
+    }
+    if (n)
+        memcpy(w->b + w->n, p, n);
+    w->n += n;
+}
+
+static void w_u8(struct wbuf *w, unsigned v)
+{
+    uint8_t b = (uint8_t)v;
+
+    w_bytes(w, &b, 1);
+}
+
+static void w_u32(struct wbuf *w, uint32_t v)
+{
+    uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8),
+                    (uint8_t)v};
+
+    w_bytes(w, b, sizeof(b));
+}
+
+static void w_u64(struct wbuf *w, uint64_t v)
+{
+    w_u32(w, (uint32_t)(v >> 32));
+    w_u32(w, (uint32_t)v);
+}
+
+static void w_i64(struct wbuf *w, int64_t v)
+{
+    w_u64(w, (uint64_t)v);
+}
+
+static void w_count(struct wbuf *w, size_t n)
+{
+    if (n > UINT32_MAX)
+        w->ok = false;
+    w_u32(w, (uint32_t)n);
+}
+
+static void w_eps(struct wbuf *w, const struct sw_endpoint *ep, size_t n)
+{
+    w_count(w, n);
+    for (size_t i = 0; i < n; i++) {
+        w_u8(w, ep[i].family);
+        w_bytes(w, ep[i].addr, sizeof(ep[i].addr));
+        w_u32(w, ep[i].port);
+    }
+}
+
+static void w_u32s(struct wbuf *w, const uint32_t *v, size_t n)
+{
+    w_count(w, n);
+    for (size_t i = 0; i < n; i++)
+        w_u32(w, v[i]);
+}
+
+#define EXPORT_MAGIC 0x53574b54u /* "SWKT" */
+#define EXPORT_VERSION 1u
+
+static void export_server(struct wbuf *w, const struct server *s)
+{
+    size_t len = strlen(s->name);
+
+    w_count(w, len);
+    w_bytes(w, s->name, len);
+    w_u8(w, s->by_addr);
+    w_eps(w, s->eps, s->n_eps);
+    w_u64(w, s->handshakes);
+    w_u64(w, s->resumed);
+    w_u32s(w, s->keys, s->n_keys);
+    w_u8(w, (unsigned)s->format);
+    w_u8(w, s->format_known);
+    w_count(w, s->n_prefixes);
+    for (size_t i = 0; i < s->n_prefixes; i++) {
+        w_bytes(w, s->prefixes[i].b, sizeof(s->prefixes[i].b));
+        w_u8(w, s->prefixes[i].len);
+        w_bytes(w, s->prefixes[i].sha, sizeof(s->prefixes[i].sha));
+    }
+    w_u8(w, s->keyed);
+    w_u8(w, s->no_keyid);
+    w_u64(w, s->hint_exceeded);
+    w_i64(w, s->worst_age);
+    w_u32(w, s->worst_hint);
+    w_u8(w, (unsigned)s->rot_kind);
+    w_u32(w, s->rot_old);
+    w_u32(w, s->rot_new);
+}
+
+static void export_key(struct wbuf *w, const struct key *k)
+{
+    w_u8(w, (unsigned)k->id.format);
+    w_u8(w, k->id.len);
+    w_bytes(w, k->id.bytes, k->id.len);
+    w_u64(w, k->issued);
+    w_u64(w, k->offered);
+    w_u64(w, k->accepted);
+    w_u64(w, k->rejected);
+    w_i64(w, k->first_issued);
+    w_i64(w, k->last_issued);
+    w_i64(w, k->first_offered);
+    w_i64(w, k->last_offered);
+    w_i64(w, k->last_accepted);
+    w_i64(w, k->first_rejected);
+    w_i64(w, k->max_age);
+    w_u32s(w, k->srv, k->n_srv);
+    w_eps(w, k->eps, k->n_eps);
+    w_u32s(w, k->hints, k->n_hints);
+}
+
+enum sw_status sw_keytable_export(const struct sw_keytable *kt, uint8_t **out,
+                                  size_t *len)
+{
+    const struct sw_keytable_totals *t = &kt->tot;
+    const struct dstore *ds = &kt->ds;
+    struct wbuf w = {NULL, 0, 0, true};
+
+    w_u32(&w, EXPORT_MAGIC);
+    w_u32(&w, EXPORT_VERSION);
+    w_u64(&w, t->handshakes);
+    w_u64(&w, t->full);
+    w_u64(&w, t->resumed);
+    w_u64(&w, t->rejected);
+    w_u64(&w, t->unknown);
+    w_u64(&w, t->tickets_issued);
+    w_u64(&w, t->tickets_offered);
+    w_u64(&w, t->no_key_name);
+    w_u64(&w, ds->evicted);
+    w_u64(&w, ds->expired);
+    w_i64(&w, ds->latest);
+    w_count(&w, kt->n_srv);
+    for (size_t i = 0; i < kt->n_srv; i++)
+        export_server(&w, &kt->srv[i]);
+    w_count(&w, kt->n_keys);
+    for (size_t i = 0; i < kt->n_keys; i++)
+        export_key(&w, &kt->keys[i]);
+    w_count(&w, ds->n);
+    for (size_t i = 0; i < ds->n; i++) {
+        const struct drec *d = &ds->ring[(ds->head + i) % ds->alloc];
+
+        w_bytes(&w, d->sha, sizeof(d->sha));
+        w_i64(&w, d->ts);
+        w_u32(&w, d->key);
+        w_u32(&w, d->hint);
+    }
+    if (!w.ok) {
+        free(w.b);
+        return SW_NOMEM;
+    }
+    *out = w.b;
+    *len = w.n;
+    return SW_OK;
+}
+
+/* Readers of the export format; each fails without side effects. */
+static bool r_u64(struct sw_reader *r, uint64_t *v)
+{
+    struct sw_reader save = *r;
+    uint32_t hi, lo;
+
+    if (!sw_rd_u32(r, &hi) || !sw_rd_u32(r, &lo)) {
+        *r = save;
+        return false;
+    }
+    *v = (uint64_t)hi << 32 | lo;
+    return true;
+}
+
+static bool r_i64(struct sw_reader *r, int64_t *v)
+{
+    uint64_t u;
+
+    if (!r_u64(r, &u))
+        return false;
+    memcpy(v, &u, sizeof(*v));
+    return true;
+}
+
+static bool r_bool(struct sw_reader *r, bool *v)
+{
+    uint8_t b;
+
+    if (!sw_rd_u8(r, &b) || b > 1)
+        return false;
+    *v = b;
+    return true;
+}
+
+/* A count of items of at least min_size bytes each that the rest of the
+ * input can hold, so that a corrupt count cannot ask for a huge array. */
+static bool r_count(struct sw_reader *r, size_t min_size, size_t *n)
+{
+    uint32_t v;
+
+    if (!sw_rd_u32(r, &v) || (size_t)v > sw_rd_left(r) / min_size)
+        return false;
+    *n = v;
+    return true;
+}
+
+static enum sw_status r_ep(struct sw_reader *r, struct sw_endpoint *ep)
+{
+    uint32_t port;
+
+    memset(ep, 0, sizeof(*ep));
+    if (!sw_rd_u8(r, &ep->family) || !sw_rd_copy(r, ep->addr, 16) ||
+        !sw_rd_u32(r, &port) || port > UINT16_MAX ||
+        (ep->family != 0 && ep->family != 4 && ep->family != 6))
+        return SW_MALFORMED;
+    ep->port = (uint16_t)port;
+    return SW_OK;
+}
+
+/* Endpoints into the ascending set *arr. */
+static enum sw_status r_eps(struct sw_reader *r, struct sw_endpoint **arr,
+                            size_t *n)
+{
+    struct sw_endpoint ep;
+    size_t count;
+
+    if (!r_count(r, 21, &count))
+        return SW_MALFORMED;
+    for (size_t i = 0; i < count; i++) {
+        if (r_ep(r, &ep) != SW_OK)
+            return SW_MALFORMED;
+        if (!set_add(arr, n, sizeof(ep), &ep, cmp_ep))
+            return SW_NOMEM;
+    }
+    return SW_OK;
+}
+
+/* Indices below limit into *arr: as a list, or as an ascending set. */
+static enum sw_status r_u32s(struct sw_reader *r, uint32_t limit, bool as_set,
+                             uint32_t **arr, size_t *n)
+{
+    size_t count;
+    uint32_t v;
+
+    if (!r_count(r, 4, &count))
+        return SW_MALFORMED;
+    for (size_t i = 0; i < count; i++) {
+        if (!sw_rd_u32(r, &v) || v >= limit)
+            return SW_MALFORMED;
+        if (as_set ? !set_add(arr, n, sizeof(v), &v, cmp_u32)
+                   : !push_room(arr, *n, sizeof(v)))
+            return SW_NOMEM;
+        if (!as_set)
+            (*arr)[(*n)++] = v;
+    }
+    return SW_OK;
+}
+
+static enum sw_status import_prefixes(struct sw_reader *r, struct server *s)
+{
+    struct prefix p;
+    size_t count;
+
+    if (!r_count(r, sizeof(p.b) + 1 + sizeof(p.sha), &count) ||
+        count >= SW_KEYTABLE_NOKEYID_TRACK)
+        return SW_MALFORMED;
+    for (size_t i = 0; i < count; i++) {
+        memset(&p, 0, sizeof(p));
+        if (!sw_rd_copy(r, p.b, sizeof(p.b)) || !sw_rd_u8(r, &p.len) ||
+            p.len > sizeof(p.b) || !sw_rd_copy(r, p.sha, sizeof(p.sha)))
+            return SW_MALFORMED;
+        if (!push_room(&s->prefixes, s->n_prefixes, sizeof(p)))
+            return SW_NOMEM;
+        s->prefixes[s->n_prefixes++] = p;
+    }
+    return SW_OK;
+}
+
+/* One server; its key indices are checked once the keys are read. */
+static enum sw_status import_server(struct sw_keytable *kt, struct sw_reader *r)
+{
+    const uint8_t *name;
+    enum sw_status st;
+    struct server *s;
+    uint8_t fmt, rot;
+    size_t len;
+
+    if (!r_count(r, 1, &len) || len == 0 || len > 4096 ||
+        !sw_rd_bytes(r, len, &name) || memchr(name, '\0', len))
+        return SW_MALFORMED;
+    if (kt->n_srv >= NONE32 - 1 || !push_room(&kt->srv, kt->n_srv, sizeof(*s)) ||
+        !idx_room(kt, &kt->srv_idx, srv_hash_of))
+        return SW_NOMEM;
+    s = &kt->srv[kt->n_srv];
+    memset(s, 0, sizeof(*s));
+    s->name = malloc(len + 1);
+    if (!s->name)
+        return SW_NOMEM;
+    memcpy(s->name, name, len);
+    s->name[len] = '\0';
+    if (idx_find(kt, &kt->srv_idx, str_hash(s->name), idx_srv_eq, s->name) !=
+        NONE32) {
+        free(s->name);
+        return SW_MALFORMED;
+    }
+    idx_place(&kt->srv_idx, str_hash(s->name), (uint32_t)kt->n_srv++);
+    if (!r_bool(r, &s->by_addr))
+        return SW_MALFORMED;
+    if ((st = r_eps(r, &s->eps, &s->n_eps)) != SW_OK)
+        return st;
+    if (!r_u64(r, &s->handshakes) || !r_u64(r, &s->resumed))
+        return SW_MALFORMED;
+    if ((st = r_u32s(r, NONE32, false, &s->keys, &s->n_keys)) != SW_OK)
+        return st;
+    if (!sw_rd_u8(r, &fmt) || fmt >= SW_TKT_FORMAT_COUNT ||
+        !r_bool(r, &s->format_known))
+        return SW_MALFORMED;
+    s->format = (enum sw_ticket_format)fmt;
+    if ((st = import_prefixes(r, s)) != SW_OK)
+        return st;
+    if (!r_bool(r, &s->keyed) || !r_bool(r, &s->no_keyid) ||
+        !r_u64(r, &s->hint_exceeded) || !r_i64(r, &s->worst_age) ||
+        !sw_rd_u32(r, &s->worst_hint) || !sw_rd_u8(r, &rot) || rot > 2 ||
+        !sw_rd_u32(r, &s->rot_old) || !sw_rd_u32(r, &s->rot_new))
+        return SW_MALFORMED;
+    s->rot_kind = rot;
+    return SW_OK;
+}
+
+static enum sw_status import_key(struct sw_keytable *kt, struct sw_reader *r)
+{
+    struct sw_keyid id;
+    enum sw_status st;
+    struct key *k;
+    uint8_t fmt;
+    uint32_t ki;
+
+    memset(&id, 0, sizeof(id));
+    if (!sw_rd_u8(r, &fmt) || fmt >= SW_TKT_FORMAT_COUNT ||
+        !sw_rd_u8(r, &id.len) || id.len == 0 || id.len > SW_KEYID_MAX ||
+        !sw_rd_copy(r, id.bytes, id.len))
+        return SW_MALFORMED;
+    id.format = (enum sw_ticket_format)fmt;
+    if (idx_find(kt, &kt->key_idx, key_hash(&id), idx_key_eq, &id) != NONE32)
+        return SW_MALFORMED;
+    ki = key_get(kt, &id);
+    if (ki == NONE32)
+        return SW_NOMEM;
+    k = &kt->keys[ki];
+    if (!r_u64(r, &k->issued) || !r_u64(r, &k->offered) ||
+        !r_u64(r, &k->accepted) || !r_u64(r, &k->rejected) ||
+        !r_i64(r, &k->first_issued) || !r_i64(r, &k->last_issued) ||
+        !r_i64(r, &k->first_offered) || !r_i64(r, &k->last_offered) ||
+        !r_i64(r, &k->last_accepted) || !r_i64(r, &k->first_rejected) ||
+        !r_i64(r, &k->max_age))
+        return SW_MALFORMED;
+    if ((st = r_u32s(r, (uint32_t)kt->n_srv, true, &k->srv, &k->n_srv)) !=
+        SW_OK)
+        return st;
+    for (size_t i = 0; i < k->n_srv; i++) {
+        const char *name = kt->srv[k->srv[i]].name;
+
+        if (!kt->srv[k->srv[i]].by_addr &&
+            !set_add(&k->names, &k->n_names, sizeof(name), &name, cmp_str))
+            return SW_NOMEM;
+    }
+    if ((st = r_eps(r, &k->eps, &k->n_eps)) != SW_OK)
+        return st;
+    return r_u32s(r, UINT32_MAX, true, &k->hints, &k->n_hints);
+}
+
+static enum sw_status import_digests(struct sw_keytable *kt,
+                                     struct sw_reader *r)
+{
+    uint64_t evicted = kt->ds.evicted;
+    size_t count;
+    struct drec d;
+
+    kt->ds.evicted = 0;
+    if (!r_count(r, sizeof(d.sha) + 16, &count))
+        return SW_MALFORMED;
+    for (size_t i = 0; i < count; i++) {
+        if (!sw_rd_copy(r, d.sha, sizeof(d.sha)) || !r_i64(r, &d.ts) ||
+            !sw_rd_u32(r, &d.key) || !sw_rd_u32(r, &d.hint) ||
+            d.key >= kt->n_keys)
+            return SW_MALFORMED;
+        if (!ds_insert(&kt->ds, &d))
+            return SW_NOMEM;
+    }
+    kt->ds.evicted += evicted;
+    return SW_OK;
+}
+
+/* Cross references that could only be checked once everything was read. */
+static bool import_consistent(const struct sw_keytable *kt)
+{
+    for (size_t i = 0; i < kt->n_srv; i++) {
+        const struct server *s = &kt->srv[i];
+
+        for (size_t j = 0; j < s->n_keys; j++)
+            if (s->keys[j] >= kt->n_keys)
+                return false;
+        if (s->rot_kind &&
+            (s->rot_old >= kt->n_keys || s->rot_new >= kt->n_keys))
+            return false;
+    }
+    return true;
+}
+
+enum sw_status sw_keytable_import(struct sw_keytable *kt, const uint8_t *data,
+                                  size_t len)
+{
+    struct sw_keytable_totals *t = &kt->tot;
+    enum sw_status st = SW_OK;
+    uint32_t magic, version;
+    struct sw_reader r;
+    size_t n;
+
+    assert(kt->n_keys == 0 && kt->n_srv == 0 && kt->ds.n == 0);
+    sw_rd_init(&r, data, len);
+    if (!sw_rd_u32(&r, &magic) || magic != EXPORT_MAGIC ||
+        !sw_rd_u32(&r, &version))
+        return SW_MALFORMED;
+    if (version != EXPORT_VERSION)
+        return SW_UNSUPPORTED;
+    if (!r_u64(&r, &t->handshakes) || !r_u64(&r, &t->full) ||
+        !r_u64(&r, &t->resumed) || !r_u64(&r, &t->rejected) ||
+        !r_u64(&r, &t->unknown) || !r_u64(&r, &t->tickets_issued) ||
+        !r_u64(&r, &t->tickets_offered) || !r_u64(&r, &t->no_key_name) ||
+        !r_u64(&r, &kt->ds.evicted) || !r_u64(&r, &kt->ds.expired) ||
+        !r_i64(&r, &kt->ds.latest))
+        return SW_MALFORMED;
+    if (!r_count(&r, 1, &n))
+        return SW_MALFORMED;
+    for (size_t i = 0; i < n && st == SW_OK; i++)
+        st = import_server(kt, &r);
+    if (st == SW_OK && !r_count(&r, 1, &n))
+        st = SW_MALFORMED;
+    for (size_t i = 0; i < n && st == SW_OK; i++)
+        st = import_key(kt, &r);
+    if (st == SW_OK)
+        st = import_digests(kt, &r);
+    if (st == SW_OK && (!sw_rd_empty(&r) || !import_consistent(kt)))
+        st = SW_MALFORMED;
+    return st;
 }

@@ -26,7 +26,9 @@
  * - Max accepted ticket age: an accepted ticket whose SHA-256 digest was
  *   seen issued gives its age (acceptance - issue); the key keeps the
  *   largest. At most SW_KEYTABLE_DIGEST_CAP digests are kept; the oldest
- *   are evicted first and counted.
+ *   are evicted first and counted. Digests issued more than the digest
+ *   max age (default SW_KEYTABLE_DIGEST_MAX_AGE) before the latest
+ *   handshake added are forgotten and counted as expired.
  * - A server is the SNI name, or the server's address:port when the client
  *   sent none.
  * - Ticket format per server: the guess (sw_ticket_guess_format) of the
@@ -88,6 +90,9 @@ struct sw_policy {
 /* Default number of issued-ticket digests kept for the issue link. */
 #define SW_KEYTABLE_DIGEST_CAP 1000000
 
+/* Default age (ns) after which an issued-ticket digest is forgotten. */
+#define SW_KEYTABLE_DIGEST_MAX_AGE (7 * 24 * 3600 * 1000000000LL)
+
 /* Distinct tickets tracked per server to decide it has no key id. */
 #define SW_KEYTABLE_NOKEYID_TRACK 64
 
@@ -97,6 +102,11 @@ struct sw_keytable *sw_keytable_new(void);
 /* Keep at most cap issued-ticket digests (at least 1). Call before the
  * first sw_keytable_add; later calls are ignored. */
 void sw_keytable_set_digest_cap(struct sw_keytable *kt, size_t cap);
+
+/* Forget issued-ticket digests max_age ns older than the latest
+ * handshake (0: keep them until the cap evicts them). Takes effect from
+ * the next sw_keytable_add. */
+void sw_keytable_set_digest_max_age(struct sw_keytable *kt, int64_t max_age);
 
 /* Account one handshake. Returns SW_OK or SW_NOMEM (the table then may
  * miss part of this handshake, but stays consistent). */
@@ -113,6 +123,7 @@ struct sw_keytable_totals {
     uint64_t tickets_issued;                   /* non-empty NewSessionTickets */
     uint64_t tickets_offered; /* tickets and PSK identities offered */
     uint64_t digests_evicted; /* issue links lost to the digest cap */
+    uint64_t digests_expired; /* issue links lost to the digest max age */
     uint64_t no_key_name;     /* tickets shorter than their key id */
 };
 
@@ -177,6 +188,22 @@ struct sw_analysis {
 enum sw_status sw_keytable_analyse(const struct sw_keytable *kt,
                                    const struct sw_policy *pol,
                                    struct sw_analysis *out);
+
+/* The whole table (keys, servers, their format guesses and rotation
+ * findings, totals and the issued-ticket digests, oldest first) as one
+ * self-describing byte string, for a state file. *out is malloc'd; the
+ * caller frees it. SW_OK or SW_NOMEM (nothing allocated). */
+enum sw_status sw_keytable_export(const struct sw_keytable *kt, uint8_t **out,
+                                  size_t *len);
+
+/* Load what sw_keytable_export wrote into kt, which must be new and
+ * empty; adding handshakes afterwards goes on as if they had followed
+ * those of the exported table. Every length and cross reference is
+ * checked. SW_OK; SW_MALFORMED for bytes that are not a valid export;
+ * SW_UNSUPPORTED for an export of another format version; SW_NOMEM. On
+ * failure kt holds part of the data: free it. */
+enum sw_status sw_keytable_import(struct sw_keytable *kt, const uint8_t *data,
+                                  size_t len);
 
 /* Free what sw_keytable_analyse allocated; NULL and empty are fine. */
 void sw_analysis_free(struct sw_analysis *a);

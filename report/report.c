@@ -25,7 +25,7 @@ size_t sw_report_anomalies(const struct sw_run_info *run,
                            struct sw_counter **out)
 {
     size_t n = run ? run->n_anomalies : 0, k = 0;
-    struct sw_counter *c = malloc((n + 2) * sizeof(*c));
+    struct sw_counter *c = malloc((n + 3) * sizeof(*c));
 
     *out = c;
     if (!c)
@@ -36,6 +36,9 @@ size_t sw_report_anomalies(const struct sw_run_info *run,
     if (tot->digests_evicted)
         c[k++] =
             (struct sw_counter){"report_digests_evicted", tot->digests_evicted};
+    if (tot->digests_expired)
+        c[k++] =
+            (struct sw_counter){"report_digests_expired", tot->digests_expired};
     if (tot->no_key_name)
         c[k++] = (struct sw_counter){"report_ticket_without_key_name",
                                      tot->no_key_name};
@@ -81,6 +84,13 @@ static void json_head(FILE *out, const struct sw_run_info *run,
     sw_json_time(out, run ? run->first_packet : SW_TIME_NONE);
     fputs(", \"last_packet\": ", out);
     sw_json_time(out, run ? run->last_packet : SW_TIME_NONE);
+    if (run && run->have_kernel_stats)
+        fprintf(out,
+                ", \"kernel\": {\"received\": %llu, \"dropped\": %llu, "
+                "\"if_dropped\": %llu}",
+                (unsigned long long)run->kernel_recv,
+                (unsigned long long)run->kernel_drop,
+                (unsigned long long)run->kernel_ifdrop);
     fprintf(out,
             "},\n  \"totals\": {\"flows\": %llu, \"tls_handshakes\": %llu, "
             "\"tickets_issued\": %llu, \"tickets_offered\": %llu, "
@@ -260,13 +270,28 @@ static void csv_key(FILE *out, const struct sw_key_view *k)
     csv_join(out, k->names, k->n_names, ";", false);
 }
 
-static void write_csv(FILE *out, const struct sw_analysis *a)
+/* Live captures add the kernel's counts as three last columns, the same
+ * on every row; files keep the columns they always had. */
+static void csv_kernel(FILE *out, const struct sw_run_info *run)
 {
+    csv_u64(out, run->kernel_recv);
+    csv_u64(out, run->kernel_drop);
+    fprintf(out, "%llu\n", (unsigned long long)run->kernel_ifdrop);
+}
+
+static void write_csv(FILE *out, const struct sw_analysis *a,
+                      const struct sw_run_info *run)
+{
+    bool kernel = run && run->have_kernel_stats;
+
     fputs("server,verdict,handshakes,resumed,longest_key_in_use,key_name,"
           "format,issued,first_issued,last_issued,offered,first_offered,"
           "last_offered,accepted,last_accepted,rejected,first_rejected,"
           "max_accepted_ticket_age,lifetime_hints,in_use,key_server_names,"
-          "notes\n",
+          "notes",
+          out);
+    fputs(kernel ? ",kernel_received,kernel_dropped,kernel_if_dropped\n"
+                 : "\n",
           out);
     for (size_t i = 0; i < a->n_servers; i++) {
         const struct sw_server_view *s = &a->servers[i];
@@ -284,7 +309,9 @@ static void write_csv(FILE *out, const struct sw_analysis *a)
                 for (size_t c = 0; c < 16; c++)
                     csv_cell(out, "", false);
             csv_join(out, (const char *const *)s->notes, s->n_notes, "; ",
-                     true);
+                     !kernel);
+            if (kernel)
+                csv_kernel(out, run);
         }
     }
 }
@@ -305,7 +332,7 @@ int sw_report_write(FILE *out, enum sw_report_format fmt,
         write_json(out, &a, run, &tot);
         break;
     case SW_FMT_CSV:
-        write_csv(out, &a);
+        write_csv(out, &a, run);
         break;
     case SW_FMT_TEXT:
     default:

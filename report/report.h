@@ -17,8 +17,11 @@
  * key_name, format, issued, first_issued, last_issued, offered,
  * first_offered, last_offered, accepted, last_accepted, rejected,
  * first_rejected, max_accepted_ticket_age, lifetime_hints (";"-joined),
- * in_use, key_server_names (";"-joined), notes ("; "-joined). Times and
- * durations as in JSON, empty when none. RFC 4180 quoting, LF line ends.
+ * in_use, key_server_names (";"-joined), notes ("; "-joined), and for a
+ * live capture kernel_received, kernel_dropped, kernel_if_dropped. Times
+ * and durations as in JSON, empty when none. RFC 4180 quoting, LF line
+ * ends. JSON adds "kernel": {"received", "dropped", "if_dropped"} at the
+ * end of "capture" for a live capture only.
  */
 #ifndef SW_REPORT_REPORT_H
 #define SW_REPORT_REPORT_H

@@ -20,10 +20,10 @@ dump=$1
 shift
 if [ $# -eq 0 ]; then
     set -- "$here"/../../pcaps/*.pcap
-fi
-if [ ! -e "$1" ]; then
-    echo "SKIP: no captures in pcaps/"
-    exit 77
+    if [ ! -e "$1" ]; then
+        echo "SKIP: no captures in pcaps/"
+        exit 77
+    fi
 fi
 
 python=

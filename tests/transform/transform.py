@@ -7,6 +7,7 @@ are cut into segments and ordered, never the bytes a side sends. run.sh
 checks that with streamdump.
 
 usage: transform.py --mode MODE IN OUT
+       transform.py --mode list        (prints the modes, one a line)
 
 IN is a pcap (micro- or nanosecond, either byte order) or a pcapng.
 Frames that are not IP are dropped: they carry no stream bytes, and most
@@ -53,8 +54,11 @@ class NotApplicable(Exception):
 
 def read_pcap(data):
     """(linktype, [(ts_ns, frame)]) of a classic pcap file."""
-    magics = {b'\xd4\xc3\xb2\xa1': ('<', 1000), b'\xa1\xb2\xc3\xd4': ('>', 1000),
-              b'\x4d\x3c\xb2\xa1': ('<', 1), b'\xa1\xb2\x3c\x4d': ('>', 1)}
+    # magic -> (byte order, nanoseconds per tick of the fraction field)
+    magics = {b'\xd4\xc3\xb2\xa1': ('<', 1000),
+              b'\xa1\xb2\xc3\xd4': ('>', 1000),
+              b'\x4d\x3c\xb2\xa1': ('<', 1),
+              b'\xa1\xb2\x3c\x4d': ('>', 1)}
     if data[:4] not in magics:
         raise ValueError('not a pcap or pcapng file')
     endian, frac_ns = magics[data[:4]]
@@ -74,11 +78,14 @@ def read_pcapng(path):
     from scapy.utils import RawPcapNgReader
 
     linktypes, frames = set(), []
-    with RawPcapNgReader(path) as reader:
+    reader = RawPcapNgReader(path)
+    try:
         for raw, meta in reader:
             linktypes.add(meta.linktype)
             ticks = (meta.tshigh << 32) | meta.tslow
             frames.append((ticks * 10**9 // meta.tsresol, raw))
+    finally:
+        reader.close()
     if len(linktypes) > 1:
         raise ValueError('pcapng with several link types')
     return (linktypes.pop() if linktypes else 1), frames

@@ -169,6 +169,14 @@ static const struct step wrap[] = {
     {0, 'A', PA, 0x00000006, 0, "jkl",    0, 1}, /* held past the wrap */
     {0, 'A', PA, 0x00000003, 0, "ghi",    0, 1},
 };
+static const struct step wrap_held[] = {
+    {0, 'A', S,  0xfffffff0, 0, "",             0, 1},
+    {0, 'A', PA, 0xfffffffc, 0, "MNOPQRS",      0, 1}, /* held, wraps */
+    {0, 'A', PA, 0x00000003, 0, "tuv",          0, 1}, /* held after */
+    {0, 'A', PA, 0xfffffff1, 0, "abcdefghijkl", 0, 1}, /* "l" vs "M" */
+    {0, 'A', PA, 0xfffffffe, 0, "XY",           0, 1}, /* old: dropped */
+    {0, 'A', PA, 0x00000005, 0, "vw",           0, 1}, /* "w" is new */
+};
 static const struct step midflow[] = {
     {0, 'A', PA, 1000, 5000, "mid",  0, 1}, /* no SYN: A opened */
     {0, 'B', PA, 5000, 1003, "resp", 0, 1},
@@ -218,14 +226,14 @@ static const struct step fin_hole_flushed[] = {
 static const struct step cap_per_flow[] = {
     {0, 'A', S,  100, 0, "",      0, 1},
     {0, 'A', PA, 101, 0, "hello", 0, 1},
-    {0, 'A', PA, 111, 0, "abcde", 0, 1}, /* 5 held */
-    {0, 'A', PA, 120, 0, "fghij", 0, 1}, /* 10 held > 8: hole given up */
+    {0, 'A', PA, 111, 0, "abcde", 0, 1}, /* 5 bytes + header held */
+    {0, 'A', PA, 120, 0, "fghij", 0, 1}, /* twice that > 40: hole lost */
 };
 static const struct step cap_global[] = {
     {0, 'A', S,  100, 0, "",      0, 1},
-    {0, 'A', PA, 111, 0, "abcde", 0, 1}, /* 5 held in flow 0 */
+    {0, 'A', PA, 111, 0, "abcde", 0, 1}, /* 5 + header held in flow 0 */
     {1, 'A', S,  200, 0, "",      0, 2},
-    {1, 'A', PA, 211, 0, "vwxyz", 0, 2}, /* 10 in all > 8: oldest gives */
+    {1, 'A', PA, 211, 0, "vwxyz", 0, 2}, /* twice that > 40: oldest gives */
 };
 static const struct step rst[] = {
     {0, 'A', S,  100, 0, "",      0, 1},
@@ -315,6 +323,9 @@ static const struct fcase cases[] = {
     {"wrap", STEPS(wrap), 0, 0, 0, 0, 0, 1, 0, 0, 0,
      "40000 open;40000 d0 abcdef;40000 d0 ghi;40000 d0 jkl;"
      "40000 close flush@100;"},
+    {"wrap with held pieces", STEPS(wrap_held), 0, 0, 0, 0, 0, 1, 1, 0, 0,
+     "40000 open;40000 d0 abcdefghijk;40000 d0 MNOPQRS;40000 d0 tuv;"
+     "40000 d0 w;40000 close flush@100;"},
     {"mid-flow", STEPS(midflow), 0, 0, 0, 0, 0, 1, 0, 0, 0,
      "40000 open;40000 d0 mid;40000 d1 resp;40000 d0 dle;"
      "40000 close flush@100;"},
@@ -334,10 +345,10 @@ static const struct fcase cases[] = {
      "40000 open;40000 d0 hello;40000 d0 world;40000 close fin@3;"},
     {"fin hole flushed", STEPS(fin_hole_flushed), 0, 0, 0, 0, 0, 1, 0, 0, 0,
      "40000 open;40000 d0 hello;40000 g0 5;40000 close flush@100;"},
-    {"per-flow cap", STEPS(cap_per_flow), 0, 8, 0, 0, 0, 1, 0, 1, 0,
+    {"per-flow cap", STEPS(cap_per_flow), 0, 40, 0, 0, 0, 1, 0, 1, 0,
      "40000 open;40000 d0 hello;40000 g0 5;40000 d0 abcde;40000 g0 4;"
      "40000 d0 fghij;40000 close flush@100;"},
-    {"global cap", STEPS(cap_global), 0, 0, 8, 0, 0, 2, 0, 1, 0,
+    {"global cap", STEPS(cap_global), 0, 0, 40, 0, 0, 2, 0, 1, 0,
      "40000 open;40001 open;40000 g0 10;40000 d0 abcde;"
      "40000 close flush@100;40001 g0 10;40001 d0 vwxyz;"
      "40001 close flush@100;"},

@@ -199,6 +199,26 @@ static void test_files(void **state)
     }
 }
 
+/* "-" reads standard input through the same libpcap call. */
+static void test_stdin(void **state)
+{
+    char path[64], err[512] = "";
+    struct sw_source *s;
+    struct sw_frame fr;
+
+    (void)state;
+    write_temp(path, sizeof(path), pcap_nsec, sizeof(pcap_nsec));
+    assert_non_null(freopen(path, "rb", stdin));
+    s = sw_source_open_file("-", err, sizeof(err));
+    assert_non_null(s);
+    assert_string_equal(sw_source_name(s), "-");
+    assert_int_equal(sw_source_next(s, &fr, err, sizeof(err)), SW_OK);
+    assert_int_equal(fr.ts, 1000000002);
+    assert_int_equal(sw_source_next(s, &fr, err, sizeof(err)), SW_UNSUPPORTED);
+    sw_source_close(s);
+    unlink(path);
+}
+
 static void test_open_errors(void **state)
 {
     char path[64], err[512] = "";
@@ -221,6 +241,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_files),
+        cmocka_unit_test(test_stdin),
         cmocka_unit_test(test_open_errors),
     };
 

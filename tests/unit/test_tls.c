@@ -332,9 +332,11 @@ static void hs_records(struct bb *out, struct bb *m, size_t frag)
 
 static void ccs_record(struct bb *out)
 {
-    static const uint8_t ccs[] = {0x14, 0x03, 0x03,
-                                  0x00, 0x01, /* ChangeCipherSpec, TLS 1.2, 1 */
-                                  0x01};      /* change_cipher_spec */
+    /* clang-format off */
+    static const uint8_t ccs[] = {
+        0x14, 0x03, 0x03, 0x00, 0x01, /* ChangeCipherSpec, TLS 1.2, 1 byte */
+        0x01};                        /* change_cipher_spec */
+    /* clang-format on */
     bb_put(out, ccs, sizeof(ccs));
 }
 
@@ -342,19 +344,23 @@ static void ccs_record(struct bb *out)
  * bytes would not parse as a message (type 0xfe, length overrun). */
 static void encrypted_finished(struct bb *out)
 {
+    /* clang-format off */
     static const uint8_t fin[] = {
         0x16, 0x03, 0x03, 0x00, 0x08, /* handshake record, 8 bytes */
         0xfe, 0xff, 0xff, 0xff,       /* "type 254, 16 MB": ciphertext */
         0x8a, 0x3c, 0x11, 0x05};
+    /* clang-format on */
     bb_put(out, fin, sizeof(fin));
 }
 
 /* TLS 1.3 application data record: ciphertext. */
 static void appdata_record(struct bb *out)
 {
-    static const uint8_t app[] = {0x17, 0x03, 0x03, 0x00,
-                                  0x04, /* application_data, 4 bytes */
-                                  0xde, 0xad, 0xbe, 0xef};
+    /* clang-format off */
+    static const uint8_t app[] = {
+        0x17, 0x03, 0x03, 0x00, 0x04, /* application_data, 4 bytes */
+        0xde, 0xad, 0xbe, 0xef};      /* ciphertext */
+    /* clang-format on */
     bb_put(out, app, sizeof(app));
 }
 
@@ -769,6 +775,53 @@ static void s_psk_not_last(struct script *s)
     hs_records(flight(s, 0), &m, 16384);
 }
 
+/* A TLS 1.3 draft-19 ServerHello: no session id, no compression. */
+static void msg_draft19_server_hello(struct bb *m, int psk)
+{
+    bb_u8(m, HS_SERVER_HELLO);
+    bb_open(m, 3);
+    bb_u16(m, 0x7f13);    /* version: TLS 1.3 draft 19 */
+    bb_fill(m, 0x21, 32); /* random */
+    bb_u16(m, 0x1302);    /* TLS_AES_256_GCM_SHA384 */
+    bb_open(m, 2);        /* extensions */
+    ext_begin(m, 40);     /* key_share (draft numbering) */
+    bb_u16(m, 0x001d);    /* x25519 */
+    bb_open(m, 2);
+    bb_fill(m, 0x77, 32);
+    bb_close(m);
+    bb_close(m);
+    if (psk >= 0) {
+        ext_begin(m, 41); /* pre_shared_key: selected_identity */
+        bb_u16(m, (unsigned)psk);
+        bb_close(m);
+    }
+    bb_close(m);
+    bb_close(m);
+}
+
+/* TLS 1.3 draft 19: a draft HelloRetryRequest (message type 6), a second
+ * ClientHello, and a draft ServerHello selecting the PSK. */
+static void s_draft19(struct script *s)
+{
+    struct ch_spec ch = {.tls13 = true, .psk = two_ids, .n_psk = 1};
+    struct bb m = {0};
+
+    msg_client_hello(&m, &ch);
+    hs_records(flight(s, 0), &m, 16384);
+    bb_u8(&m, 6); /* hello_retry_request (drafts before 22) */
+    bb_u24(&m, 8);
+    bb_u16(&m, 0x7f13); /* server_version */
+    bb_u16(&m, 4);      /* extensions: 4 bytes */
+    bb_u16(&m, 40);     /* key_share: selected group x25519 */
+    bb_u16(&m, 0);
+    hs_records(flight(s, 1), &m, 16384);
+    msg_client_hello(&m, &ch);
+    hs_records(flight(s, 0), &m, 16384);
+    msg_draft19_server_hello(&m, 0);
+    hs_records(flight(s, 1), &m, 16384);
+    appdata_record(&s->f[s->n - 1].b);
+}
+
 /* ServerHello, Certificate and ServerHelloDone in one record. */
 static void s_three_in_one(struct script *s)
 {
@@ -871,9 +924,11 @@ static void s_gap(struct script *s)
 /* The server answers the ClientHello with a fatal alert. */
 static void s_fatal_alert(struct script *s)
 {
-    static const uint8_t alert[] = {0x15, 0x03, 0x03,
-                                    0x00, 0x02,  /* alert record, 2 bytes */
-                                    0x02, 0x28}; /* fatal, handshake_failure */
+    /* clang-format off */
+    static const uint8_t alert[] = {
+        0x15, 0x03, 0x03, 0x00, 0x02, /* alert record, 2 bytes */
+        0x02, 0x28};                  /* fatal, handshake_failure */
+    /* clang-format on */
     struct ch_spec ch = {.sni = "alert.example", .ticket_len = 64};
     struct bb m = {0};
 
@@ -905,8 +960,10 @@ static void s_nine_identities(struct script *s)
 /* A record longer than 2^14 + 2048 after the ClientHello. */
 static void s_record_too_long(struct script *s)
 {
-    static const uint8_t big[] = {0x16, 0x03, 0x03, 0x48,
-                                  0x01}; /* handshake, 18433 bytes */
+    /* clang-format off */
+    static const uint8_t big[] = {
+        0x16, 0x03, 0x03, 0x48, 0x01}; /* handshake, 18433 bytes */
+    /* clang-format on */
     struct ch_spec ch = {.sni = "long.example"};
     struct bb m = {0};
 
@@ -966,15 +1023,17 @@ static void s_starttls(struct script *s)
  * its ClientHello in one segment; a TLS 1.3 server answers. */
 static void s_mysql(struct script *s)
 {
+    /* clang-format off */
     static const uint8_t greeting[] = {
-        0x0e, 0x00, 0x00, 0x00, /* packet: 14 bytes, sequence 0 */
-        0x0a,                   /* protocol 10 */
-        '8',  '.',  '0',  '.',  '3',  '6', 0x00, /* server version */
-        0x16, 0x03, 0x01, 0x00, 0x00, /* looks like a record, length 0 */
+        0x0e, 0x00, 0x00, 0x00,             /* packet: 14 bytes, seq 0 */
+        0x0a,                               /* protocol 10 */
+        '8', '.', '0', '.', '3', '6', 0x00, /* server version */
+        0x16, 0x03, 0x01, 0x00, 0x00,       /* like a record, length 0 */
         0x02};
     static const uint8_t ssl_request[] = {
-        0x04, 0x00, 0x00, 0x01,  /* packet: 4 bytes, sequence 1 */
+        0x04, 0x00, 0x00, 0x01,  /* packet: 4 bytes, seq 1 */
         0x00, 0x0a, 0x8a, 0x00}; /* capability flags with CLIENT_SSL */
+    /* clang-format on */
     struct ch_spec ch = {.sni = "db.example", .tls13 = true};
     struct sh_spec sh = {.tls13 = true, .psk = -1};
     struct bb m = {0};
@@ -992,19 +1051,22 @@ static void s_mysql(struct script *s)
 /* An SSLv2-compatible ClientHello (RFC 5246 E.2), then TLS 1.0. */
 static void s_sslv2(struct script *s)
 {
+    /* clang-format off */
     static const uint8_t v2[] = {
-        0x80, 0x32,       /* 2-byte header, 50 bytes follow */
-        0x01,             /* msg_type CLIENT-HELLO */
-        0x03, 0x01,       /* version TLS 1.0 */
-        0x00, 0x09,       /* cipher_spec_length 9 */
-        0x00, 0x00,       /* session_id_length 0 */
-        0x00, 0x20,       /* challenge_length 32 */
-        0x00, 0x00, 0x2f, /* TLS_RSA_WITH_AES_128_CBC_SHA */
-        0x00, 0x00, 0x35, /* TLS_RSA_WITH_AES_256_CBC_SHA */
-        0x00, 0x00, 0x0a, /* TLS_RSA_WITH_3DES_EDE_CBC_SHA */
+        0x80, 0x32,             /* 2-byte header, 50 bytes follow */
+        0x01,                   /* msg_type CLIENT-HELLO */
+        0x03, 0x01,             /* version TLS 1.0 */
+        0x00, 0x09,             /* cipher_spec_length 9 */
+        0x00, 0x00,             /* session_id_length 0 */
+        0x00, 0x20,             /* challenge_length 32 */
+        0x00, 0x00, 0x2f,       /* TLS_RSA_WITH_AES_128_CBC_SHA */
+        0x00, 0x00, 0x35,       /* TLS_RSA_WITH_AES_256_CBC_SHA */
+        0x00, 0x00, 0x0a,       /* TLS_RSA_WITH_3DES_EDE_CBC_SHA */
         0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, /* challenge */
-        0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24,
-        0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30};
+        0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20,
+        0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28,
+        0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30};
+    /* clang-format on */
     struct sh_spec sh = {.sid_len = 32, .sid_first = 0x60, .psk = -1};
     struct bb m = {0};
 
@@ -1023,22 +1085,26 @@ static void s_sslv2(struct script *s)
 
 /* A minimal TLS 1.2 ClientHello record, with SNI and an empty
  * session_ticket extension, written out byte by byte. */
+/* clang-format off */
 static const uint8_t ch_sni_record[] = {
     0x16, 0x03, 0x01, 0x00, 0x45, /* handshake record, TLS 1.0, 69 bytes */
     0x01, 0x00, 0x00, 0x41,       /* ClientHello, 65 bytes */
     0x03, 0x03,                   /* legacy_version TLS 1.2 */
     0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, /* random */
-    0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11,
-    0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a,
-    0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x00, /* session id: empty */
-    0x00, 0x02, 0xc0, 0x2f, /* 1 cipher suite: ECDHE_RSA_AES128_GCM */
-    0x01, 0x00,             /* 1 compression method: null */
-    0x00, 0x16,             /* extensions: 22 bytes */
-    0x00, 0x00, 0x00, 0x0e, /* server_name, 14 bytes */
-    0x00, 0x0c,             /* server_name_list, 12 bytes */
-    0x00,                   /* host_name */
-    0x00, 0x09, 'a',  '.',  'e',  'x',  'a',  'm',  'p',
-    'l',  'e',  0x00, 0x23, 0x00, 0x00}; /* session_ticket, empty: asks */
+    0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10,
+    0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18,
+    0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20,
+    0x00,                         /* session id: empty */
+    0x00, 0x02, 0xc0, 0x2f,       /* 1 cipher suite: ECDHE_RSA_AES128_GCM */
+    0x01, 0x00,                   /* 1 compression method: null */
+    0x00, 0x16,                   /* extensions: 22 bytes */
+    0x00, 0x00, 0x00, 0x0e,       /* server_name, 14 bytes */
+    0x00, 0x0c,                   /* server_name_list, 12 bytes */
+    0x00,                         /* host_name */
+    0x00, 0x09,                   /* 9 bytes: */
+    'a', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e',
+    0x00, 0x23, 0x00, 0x00};      /* session_ticket, empty: asks */
+/* clang-format on */
 
 static void s_sni(struct script *s)
 {
@@ -1046,18 +1112,21 @@ static void s_sni(struct script *s)
 }
 
 /* ClientHello whose only extension claims 32 bytes and has none. */
+/* clang-format off */
 static const uint8_t ch_ext_overrun[] = {
     0x16, 0x03, 0x01, 0x00, 0x33, /* handshake record, 51 bytes */
     0x01, 0x00, 0x00, 0x2f,       /* ClientHello, 47 bytes */
     0x03, 0x03,                   /* legacy_version TLS 1.2 */
     0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, /* random */
-    0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11,
-    0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a,
-    0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x00, /* session id: empty */
-    0x00, 0x02, 0xc0, 0x2f,                   /* 1 cipher suite */
-    0x01, 0x00,                               /* compression: null */
-    0x00, 0x04,                               /* extensions: 4 bytes */
-    0x00, 0x23, 0x00, 0x20}; /* session_ticket, 32 bytes: overrun */
+    0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10,
+    0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18,
+    0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20,
+    0x00,                         /* session id: empty */
+    0x00, 0x02, 0xc0, 0x2f,       /* 1 cipher suite */
+    0x01, 0x00,                   /* compression: null */
+    0x00, 0x04,                   /* extensions: 4 bytes */
+    0x00, 0x23, 0x00, 0x20};      /* session_ticket, 32 bytes: overrun */
+/* clang-format on */
 
 static void s_ext_overrun(struct script *s)
 {
@@ -1065,16 +1134,19 @@ static void s_ext_overrun(struct script *s)
 }
 
 /* ClientHello with a 3-byte cipher_suites vector. */
+/* clang-format off */
 static const uint8_t ch_odd_suites[] = {
     0x16, 0x03, 0x01, 0x00, 0x2e, /* handshake record, 46 bytes */
     0x01, 0x00, 0x00, 0x2a,       /* ClientHello, 42 bytes */
     0x03, 0x03,                   /* legacy_version TLS 1.2 */
     0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, /* random */
-    0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11,
-    0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a,
-    0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x00, /* session id: empty */
-    0x00, 0x03, 0xc0, 0x2f, 0x00,             /* cipher suites: 3 bytes, odd */
-    0x01, 0x00};                              /* compression: null */
+    0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10,
+    0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18,
+    0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20,
+    0x00,                         /* session id: empty */
+    0x00, 0x03, 0xc0, 0x2f, 0x00, /* cipher suites: 3 bytes, odd */
+    0x01, 0x00};                  /* compression: null */
+/* clang-format on */
 
 static void s_odd_suites(struct script *s)
 {
@@ -1082,13 +1154,40 @@ static void s_odd_suites(struct script *s)
 }
 
 /* ClientHello with an empty body. */
+/* clang-format off */
 static const uint8_t ch_zero[] = {
     0x16, 0x03, 0x01, 0x00, 0x04, /* handshake record, 4 bytes */
     0x01, 0x00, 0x00, 0x00};      /* ClientHello, 0 bytes */
+/* clang-format on */
 
 static void s_zero_ch(struct script *s)
 {
     bb_put(flight(s, 0), ch_zero, sizeof(ch_zero));
+}
+
+/* clang-format off */
+/* A ClientHello header claiming 262145 bytes: more than is kept. */
+static const uint8_t ch_too_long[] = {
+    0x16, 0x03, 0x01, 0x00, 0x04, /* handshake record, 4 bytes */
+    0x01, 0x04, 0x00, 0x01};      /* ClientHello, 256 KiB + 1 */
+
+/* Half a ClientHello, then a ChangeCipherSpec: records interleaved. */
+static const uint8_t ch_interleaved[] = {
+    0x16, 0x03, 0x01, 0x00, 0x06, /* handshake record, 6 bytes */
+    0x01, 0x00, 0x00, 0x30,       /* ClientHello, 48 bytes */
+    0x03, 0x03,                   /* legacy_version; the rest is missing */
+    0x14, 0x03, 0x03, 0x00, 0x01, /* ChangeCipherSpec */
+    0x01};
+/* clang-format on */
+
+static void s_ch_too_long(struct script *s)
+{
+    bb_put(flight(s, 0), ch_too_long, sizeof(ch_too_long));
+}
+
+static void s_interleaved(struct script *s)
+{
+    bb_put(flight(s, 0), ch_interleaved, sizeof(ch_interleaved));
 }
 
 /* ---- the table -------------------------------------------------------- */
@@ -1197,6 +1296,9 @@ static const struct scenario scenarios[] = {
      false, false, "long.example", NO_ANOMALY},
     {"not tls", s_not_tls, SW_UNSUPPORTED, 0, true, SW_OUTCOME_UNKNOWN,
      SW_RESUMED_NONE, 0, 0, 0, 0, -1, -1, false, false, false, "", NO_ANOMALY},
+    {"tls13 draft 19 hrr and resumption", s_draft19, SW_UNSUPPORTED, 1, true,
+     SW_OUTCOME_RESUMED, SW_RESUMED_PSK, SW_OFFER_PSK, 1, 0, 0x7f13, 0, 0, true,
+     false, false, "", NO_ANOMALY},
     {"smtp starttls", s_starttls, SW_UNSUPPORTED, 1, true, SW_OUTCOME_FULL,
      SW_RESUMED_NONE, 0, 0, 1, 0x0303, -1, -1, false, false, true, "mx.example",
      NO_ANOMALY},
@@ -1215,6 +1317,12 @@ static const struct scenario scenarios[] = {
     {"odd cipher suite length", s_odd_suites, SW_MALFORMED, 1, true,
      SW_OUTCOME_UNKNOWN, SW_RESUMED_NONE, 0, 0, 0, 0, -1, -1, false, false,
      false, "", SW_TLS_AN_HANDSHAKE_MALFORMED},
+    {"clienthello over the size cap", s_ch_too_long, SW_MALFORMED, 1, true,
+     SW_OUTCOME_UNKNOWN, SW_RESUMED_NONE, 0, 0, 0, 0, -1, -1, false, false,
+     false, "", SW_TLS_AN_HANDSHAKE_TOO_LONG},
+    {"records interleaved in a message", s_interleaved, SW_MALFORMED, 1, true,
+     SW_OUTCOME_UNKNOWN, SW_RESUMED_NONE, 0, 0, 0, 0, -1, -1, false, false,
+     false, "", SW_TLS_AN_UNEXPECTED_MESSAGE},
     {"zero-length clienthello", s_zero_ch, SW_MALFORMED, 1, true,
      SW_OUTCOME_UNKNOWN, SW_RESUMED_NONE, 0, 0, 0, 0, -1, -1, false, false,
      false, "", SW_TLS_AN_HANDSHAKE_MALFORMED},
@@ -1397,8 +1505,11 @@ static void test_second_client_hello_unexpected(void **state)
 /* A bad record type after the handshake started is counted. */
 static void test_bad_record_type(void **state)
 {
-    static const uint8_t bad[] = {0x63, 0x03, 0x03,
-                                  0x00, 0x01, 0x00}; /* type 99 */
+    /* clang-format off */
+    static const uint8_t bad[] = {
+        0x63, 0x03, 0x03, 0x00, 0x01, /* record type 99, 1 byte */
+        0x00};
+    /* clang-format on */
     static struct run r;
     struct script sc = {0};
     struct ch_spec ch = {.ticket_len = 32};
@@ -1420,8 +1531,10 @@ static void test_bad_record_type(void **state)
 /* A record too long in the middle of the stream is an anomaly. */
 static void test_record_too_long_midstream(void **state)
 {
-    static const uint8_t big[] = {0x16, 0x03, 0x03, 0x48,
-                                  0x01}; /* handshake, 18433 bytes */
+    /* clang-format off */
+    static const uint8_t big[] = {
+        0x16, 0x03, 0x03, 0x48, 0x01}; /* handshake, 18433 bytes */
+    /* clang-format on */
     static struct run r;
     struct script sc = {0};
     struct ch_spec ch = {.sni = "long.example"};
@@ -1507,15 +1620,19 @@ static void test_not_tls_early(void **state)
 
 static void test_nst12(void **state)
 {
-    static const uint8_t ok[] = {0x00, 0x00, 0x1c,
-                                 0x20,       /* lifetime hint 7200 s */
-                                 0x00, 0x03, /* ticket: 3 bytes */
-                                 0xaa, 0xbb, 0xcc};
-    static const uint8_t empty[] = {0x00, 0x00,
-                                    0x00, 0x00,  /* hint 0: unspecified */
-                                    0x00, 0x00}; /* no ticket: declined */
+    /* clang-format off */
+    static const uint8_t ok[] = {
+        0x00, 0x00, 0x1c, 0x20, /* lifetime hint 7200 s */
+        0x00, 0x03,             /* ticket: 3 bytes */
+        0xaa, 0xbb, 0xcc};
+    static const uint8_t empty[] = {
+        0x00, 0x00, 0x00, 0x00, /* hint 0: unspecified */
+        0x00, 0x00};            /* no ticket: declined */
     static const uint8_t trailing[] = {
-        0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0xaa, 0xff}; /* one byte too many */
+        0x00, 0x00, 0x00, 0x01, /* hint 1 s */
+        0x00, 0x01, 0xaa,       /* ticket: 1 byte */
+        0xff};                  /* one byte too many */
+    /* clang-format on */
     struct sw_tls_nst nst;
 
     (void)state;
@@ -1544,39 +1661,57 @@ struct nst13_case {
     uint32_t max_early_data;
 };
 
+/* clang-format off */
 static const uint8_t nst13_full[] = {
-    0x00, 0x02, 0xa3, 0x00,             /* ticket_lifetime 172800 s */
-    0x12, 0x34, 0x56, 0x78,             /* ticket_age_add */
-    0x02, 0x00, 0x01,                   /* ticket_nonce: 2 bytes */
-    0x00, 0x04,                         /* ticket: 4 bytes */
-    0xde, 0xad, 0xbe, 0xef, 0x00, 0x0c, /* extensions: 12 bytes */
-    0x0a, 0x0a, 0x00, 0x00,             /* GREASE, empty */
-    0x00, 0x2a, 0x00, 0x04,             /* early_data, 4 bytes */
-    0x00, 0x00, 0x40, 0x00};            /* max_early_data_size 16384 */
+    0x00, 0x02, 0xa3, 0x00,  /* ticket_lifetime 172800 s */
+    0x12, 0x34, 0x56, 0x78,  /* ticket_age_add */
+    0x02, 0x00, 0x01,        /* ticket_nonce: 2 bytes */
+    0x00, 0x04,              /* ticket: 4 bytes */
+    0xde, 0xad, 0xbe, 0xef,
+    0x00, 0x0c,              /* extensions: 12 bytes */
+    0x0a, 0x0a, 0x00, 0x00,  /* GREASE, empty */
+    0x00, 0x2a, 0x00, 0x04,  /* early_data, 4 bytes */
+    0x00, 0x00, 0x40, 0x00}; /* max_early_data_size 16384 */
+/* clang-format on */
 
+/* clang-format off */
 static const uint8_t nst13_no_ext[] = {
     0x00, 0x00, 0x0e, 0x10, /* ticket_lifetime 3600 s */
     0x00, 0x00, 0x00, 0x01, /* ticket_age_add */
     0x00,                   /* ticket_nonce: empty */
     0x00, 0x01, 0x77,       /* ticket: 1 byte */
     0x00, 0x00};            /* extensions: none */
+/* clang-format on */
 
+/* clang-format off */
 static const uint8_t nst13_empty_ticket[] = {
-    0x00, 0x00, 0x0e, 0x10, 0x00,
-    0x00, 0x00, 0x01, 0x00, /* ticket_nonce: empty */
+    0x00, 0x00, 0x0e, 0x10, /* ticket_lifetime 3600 s */
+    0x00, 0x00, 0x00, 0x01, /* ticket_age_add */
+    0x00,                   /* ticket_nonce: empty */
     0x00, 0x00,             /* ticket: empty, not allowed */
-    0x00, 0x00};
+    0x00, 0x00};            /* extensions: none */
+/* clang-format on */
 
+/* clang-format off */
 static const uint8_t nst13_ext_overrun[] = {
-    0x00, 0x00, 0x0e, 0x10, 0x00, 0x00, 0x00,
-    0x01, 0x00, 0x00, 0x01, 0x77, 0x00, 0x04, /* extensions: 4 bytes */
+    0x00, 0x00, 0x0e, 0x10, /* ticket_lifetime 3600 s */
+    0x00, 0x00, 0x00, 0x01, /* ticket_age_add */
+    0x00,                   /* ticket_nonce: empty */
+    0x00, 0x01, 0x77,       /* ticket: 1 byte */
+    0x00, 0x04,             /* extensions: 4 bytes */
     0x00, 0x2a, 0x00, 0x04}; /* early_data of 4 bytes: none left */
+/* clang-format on */
 
+/* clang-format off */
 static const uint8_t nst13_bad_early[] = {
-    0x00, 0x00, 0x0e, 0x10, 0x00, 0x00, 0x00,
-    0x01, 0x00, 0x00, 0x01, 0x77, 0x00, 0x06, /* extensions: 6 bytes */
+    0x00, 0x00, 0x0e, 0x10, /* ticket_lifetime 3600 s */
+    0x00, 0x00, 0x00, 0x01, /* ticket_age_add */
+    0x00,                   /* ticket_nonce: empty */
+    0x00, 0x01, 0x77,       /* ticket: 1 byte */
+    0x00, 0x06,             /* extensions: 6 bytes */
     0x00, 0x2a, 0x00, 0x02, /* early_data of 2 bytes: needs 4 */
     0x00, 0x01};
+/* clang-format on */
 
 static void test_nst13(void **state)
 {
