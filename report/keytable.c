@@ -629,15 +629,16 @@ static uint32_t ticket_key(struct sw_keytable *kt, uint32_t si,
     return ki;
 }
 
+/* The parser names the offered ticket the server took (hs->accepted): the
+ * selected PSK identity, or the session_ticket extension's ticket. */
 static bool offer_accepted(const struct sw_tls_handshake *hs, size_t i)
 {
     if (hs->outcome != SW_OUTCOME_RESUMED)
         return false;
-    if (hs->resumed_by == SW_RESUMED_PSK)
-        return hs->selected_identity >= 0 && (size_t)hs->selected_identity == i;
-    if (hs->resumed_by == SW_RESUMED_TICKET)
-        return i == 0;
-    return false;
+    if (hs->resumed_by != SW_RESUMED_PSK &&
+        hs->resumed_by != SW_RESUMED_TICKET)
+        return false;
+    return hs->accepted >= 0 && (size_t)hs->accepted == i;
 }
 
 static void note_rotation(struct server *s, int kind, uint32_t old,

@@ -61,6 +61,7 @@ static void hs_init(struct sw_tls_handshake *hs, const char *sni, int64_t ts)
     hs->client_version = 0x0303;
     hs->version = 0x0303;
     hs->selected_identity = -1;
+    hs->accepted = -1;
     hs->outcome = SW_OUTCOME_FULL;
 }
 
@@ -94,6 +95,7 @@ static void offer(struct sw_keytable *kt, const char *sni, int64_t ts,
     fill(&hs.offered_tickets[0], k.b, sizeof(k.b), ts, 0);
     hs.outcome = accepted ? SW_OUTCOME_RESUMED : SW_OUTCOME_REJECTED;
     hs.resumed_by = accepted ? SW_RESUMED_TICKET : SW_RESUMED_NONE;
+    hs.accepted = accepted ? 0 : -1;
     assert_int_equal(sw_keytable_add(kt, &hs), SW_OK);
 }
 
@@ -433,6 +435,7 @@ static void test_psk_second_selected(void **state)
     hs.outcome = SW_OUTCOME_RESUMED;
     hs.resumed_by = SW_RESUMED_PSK;
     hs.selected_identity = 1;
+    hs.accepted = 1;
     assert_int_equal(sw_keytable_add(kt, &hs), SW_OK);
     assert_int_equal(sw_keytable_analyse(kt, NULL, &a), SW_OK);
     a1 = find_key(&a, 0xa1);
@@ -571,6 +574,7 @@ static void test_no_sni_and_renewal(void **state)
     fill(&hs.offered_tickets[0], old.b, sizeof(old.b), T0 + 2 * HOUR, 0);
     hs.outcome = SW_OUTCOME_RESUMED;
     hs.resumed_by = SW_RESUMED_TICKET;
+    hs.accepted = 0;
     hs.renewal = true;
     hs.n_issued = 1;
     fill(&hs.issued[0], fresh.b, sizeof(fresh.b), T0 + 2 * HOUR, 0);
