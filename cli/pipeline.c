@@ -27,6 +27,8 @@ struct sw_pipeline {
     bool events_failed;
     bool nomem_logged;
     int64_t first_ts, last_ts;
+    bool have_kernel;
+    uint64_t kernel_recv, kernel_drop, kernel_ifdrop;
 };
 
 /* TLS sink: every handshake goes to the key table and the event stream. */
@@ -177,10 +179,124 @@ int sw_pipeline_report(const struct sw_pipeline *p, FILE *out,
         .flows =
             p->flows_before + (p->flows ? sw_flow_table_total(p->flows) : 0),
         .anomalies = anomalies,
+        .have_kernel_stats = p->have_kernel,
+        .kernel_recv = p->kernel_recv,
+        .kernel_drop = p->kernel_drop,
+        .kernel_ifdrop = p->kernel_ifdrop,
     };
 
     info.n_anomalies = collect_anomalies(p, anomalies);
     return sw_report_write(out, fmt, p->keys, &info, pol);
+}
+
+void sw_pipeline_set_digest_max_age(struct sw_pipeline *p, int64_t max_age)
+{
+    sw_keytable_set_digest_max_age(p->keys, max_age);
+}
+
+void sw_pipeline_kernel_stats(struct sw_pipeline *p, uint64_t recv,
+                              uint64_t drop, uint64_t ifdrop)
+{
+    p->have_kernel = true;
+    p->kernel_recv = recv;
+    p->kernel_drop = drop;
+    p->kernel_ifdrop = ifdrop;
+}
+
+uint64_t sw_pipeline_handshakes(const struct sw_pipeline *p)
+{
+    struct sw_keytable_totals t;
+
+    sw_keytable_totals(p->keys, &t);
+    return t.handshakes;
+}
+
+void sw_pipeline_set_events(struct sw_pipeline *p, FILE *events)
+{
+    p->events = events;
+    p->events_failed = false;
+}
+
+/* The counters a state keeps, by stable name: anomalies by their report
+ * names, so that a new anomaly or a reordered enum reads old states. */
+#define N_FIXED_COUNTERS 12
+#define N_STATE_COUNTERS (N_FIXED_COUNTERS + SW_CAP_AN_COUNT + SW_TLS_AN_COUNT)
+
+struct counter_ref {
+    const char *name;
+    uint64_t *u; /* one of these two */
+    int64_t *i;
+};
+
+static size_t counter_refs(struct sw_pipeline *p, struct counter_ref *r)
+{
+    size_t n = 0;
+
+    r[n++] = (struct counter_ref){"packets", &p->cap.packets, NULL};
+    r[n++] = (struct counter_ref){"bytes", &p->cap.bytes, NULL};
+    r[n++] = (struct counter_ref){"tcp_packets", &p->cap.tcp_packets, NULL};
+    r[n++] = (struct counter_ref){"not_tcp", &p->cap.not_tcp, NULL};
+    r[n++] = (struct counter_ref){"ip_fragments_first",
+                                  &p->cap.ip_fragments_first, NULL};
+    r[n++] = (struct counter_ref){"ip_fragments_later",
+                                  &p->cap.ip_fragments_later, NULL};
+    r[n++] = (struct counter_ref){"dropped_nomem", &p->cap.dropped_nomem,
+                                  NULL};
+    r[n++] = (struct counter_ref){"tls_connections", &p->tls.connections,
+                                  NULL};
+    r[n++] = (struct counter_ref){"tls_handshakes", &p->tls.handshakes, NULL};
+    r[n++] = (struct counter_ref){"flows", &p->flows_before, NULL};
+    r[n++] = (struct counter_ref){"first_packet", NULL, &p->first_ts};
+    r[n++] = (struct counter_ref){"last_packet", NULL, &p->last_ts};
+    for (int a = 0; a < SW_CAP_AN_COUNT; a++)
+        r[n++] = (struct counter_ref){
+            sw_cap_anomaly_name((enum sw_cap_anomaly)a), &p->cap.anomalies[a],
+            NULL};
+    for (int a = 0; a < SW_TLS_AN_COUNT; a++)
+        r[n++] = (struct counter_ref){
+            sw_tls_anomaly_name((enum sw_tls_anomaly)a), &p->tls.anomalies[a],
+            NULL};
+    return n;
+}
+
+enum sw_status sw_pipeline_load(struct sw_pipeline *p, struct sw_state *st,
+                                char *err, size_t errlen)
+{
+    struct counter_ref r[N_STATE_COUNTERS];
+    size_t n = counter_refs(p, r);
+    enum sw_status s;
+    int64_t v;
+
+    s = sw_state_load_keys(st, p->keys, err, errlen);
+    if (s != SW_OK)
+        return s;
+    for (size_t i = 0; i < n; i++) {
+        if (!sw_state_counter(st, r[i].name, &v))
+            continue;
+        if (r[i].u)
+            *r[i].u = (uint64_t)v;
+        else
+            *r[i].i = v;
+    }
+    return SW_OK;
+}
+
+enum sw_status sw_pipeline_save(const struct sw_pipeline *p,
+                                struct sw_state *st, char *err,
+                                size_t errlen)
+{
+    struct sw_pipeline snap = *p; /* counters are read through pointers */
+    struct counter_ref r[N_STATE_COUNTERS];
+    struct sw_state_counter c[N_STATE_COUNTERS];
+    size_t n;
+
+    /* The saved flow count includes the flows open now. */
+    snap.flows_before += p->flows ? sw_flow_table_total(p->flows) : 0;
+    n = counter_refs(&snap, r);
+    for (size_t i = 0; i < n; i++)
+        c[i] = (struct sw_state_counter){
+            r[i].name, r[i].u ? (int64_t)*r[i].u : *r[i].i};
+    return sw_state_save(st, p->keys, c, n, err, errlen);
 }
 
 bool sw_pipeline_events_failed(const struct sw_pipeline *p)
