@@ -56,6 +56,7 @@ struct sw_flow {
     uint8_t key[KEY_LEN];
     bool opener_is_lo; /* the opener is the key's first endpoint */
     bool finished;
+    bool opened; /* the consumer's open ran: state is its */
     int64_t last_ts;
     void *state;
     struct sw_endpoint ep[2]; /* sender of each direction */
@@ -200,11 +201,25 @@ static void free_held(struct sw_flow_table *t, struct half *h)
     h->held_bytes = 0;
 }
 
+/* The consumer's state is made when a flow first has something to give,
+ * so that a flood of flows that never carry payload (SYN scans) costs only
+ * the flow table's own memory. */
+static void open_once(struct sw_flow_table *t, struct sw_flow *f, int64_t ts)
+{
+    if (f->opened)
+        return;
+    f->opened = true;
+    if (t->cons.open)
+        f->state = t->cons.open(t->cons.ctx, f, ts);
+}
+
 static void emit_gap(struct sw_flow_table *t, struct sw_flow *f, int d,
                      uint64_t len, int64_t ts)
 {
-    if (len && !f->finished && t->cons.gap)
+    if (len && !f->finished && t->cons.gap) {
+        open_once(t, f, ts);
         t->cons.gap(t->cons.ctx, f, f->state, (enum sw_flow_dir)d, len, ts);
+    }
 }
 
 /* Give the consumer a segment's bytes from sequence offset skip on: the
@@ -218,9 +233,11 @@ static void deliver(struct sw_flow_table *t, struct sw_flow *f, int d,
 
     f->half[d].next += len - skip;
     sw_rd_init(&r, p, cap);
-    if (skip < cap && sw_rd_skip(&r, skip) && !f->finished)
+    if (skip < cap && sw_rd_skip(&r, skip) && !f->finished) {
+        open_once(t, f, ts);
         t->cons.data(t->cons.ctx, f, f->state, (enum sw_flow_dir)d,
                      sw_rd_ptr(&r), sw_rd_left(&r), ts);
+    }
     if (cap < len)
         emit_gap(t, f, d, len - (skip > cap ? skip : cap), ts);
 }
@@ -549,8 +566,6 @@ static struct sw_flow *flow_new(struct sw_flow_table *t,
     t->live++;
     t->total++;
     maybe_grow(t);
-    if (t->cons.open)
-        f->state = t->cons.open(t->cons.ctx, f, pkt->ts);
     return f;
 }
 

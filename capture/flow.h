@@ -39,10 +39,14 @@ enum sw_flow_end {
 };
 
 /* What the flow table calls. All callbacks are optional except data. The
- * flow pointer is valid until close returns. */
+ * flow pointer is valid until close returns. open runs just before a
+ * flow's first data or gap, not when the flow is created, so flows that
+ * never carry payload (a SYN flood) cost no consumer state; close runs for
+ * every flow, with state NULL when open never ran. */
 struct sw_flow_consumer {
     void *ctx;
-    /* A new flow: return the consumer's state for it (may be NULL). */
+    /* A flow has its first bytes or gap: return the consumer's state for
+     * it (may be NULL). */
     void *(*open)(void *ctx, struct sw_flow *f, int64_t ts);
     /* In-order payload of one direction. */
     void (*data)(void *ctx, struct sw_flow *f, void *state,

@@ -179,6 +179,15 @@ int sw_source_stats(struct sw_source *s, uint64_t *recv, uint64_t *drop,
     return 0;
 }
 
+long long sw_source_file_offset(const struct sw_source *s)
+{
+    FILE *f = s->live ? NULL : pcap_file(s->pcap);
+
+    if (!f || f == stdin)
+        return -1;
+    return (long long)ftello(f);
+}
+
 const char *sw_source_name(const struct sw_source *s)
 {
     return s->name;

@@ -45,6 +45,10 @@ void sw_source_break(struct sw_source *s);
 int sw_source_stats(struct sw_source *s, uint64_t *recv, uint64_t *drop,
                     uint64_t *ifdrop);
 
+/* How far reading a capture file has got, in bytes from its start, for
+ * progress lines. -1 for live captures and standard input. */
+long long sw_source_file_offset(const struct sw_source *s);
+
 /* The name given at open. */
 const char *sw_source_name(const struct sw_source *s);
 

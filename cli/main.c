@@ -1,16 +1,28 @@
 /* main.c - the stekwatch command: reads packets (capture/), parses TLS
  * handshakes (parse/), and reports session ticket key lifetimes (report/).
  */
+/* initgroups() is a BSD interface that glibc declares only outside strict
+ * POSIX mode. */
+#define _DEFAULT_SOURCE 1
+
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "capture/source.h"
+#include "cli/inputs.h"
+#include "cli/outfile.h"
 #include "cli/pipeline.h"
 #include "common/log.h"
 #include "common/timefmt.h"
@@ -24,7 +36,13 @@ enum {
     OPT_RAW_TICKETS,
     OPT_FORMAT,
     OPT_MAX_KEY_AGE,
+    OPT_REPORT_EVERY,
+    OPT_STATE,
+    OPT_MAX_TICKET_AGE,
 };
+
+/* Who a capture started as root runs as once the interface is open. */
+#define DEFAULT_USER "nobody"
 
 struct options {
     const char **files;
@@ -35,23 +53,42 @@ struct options {
     int promisc;
     int snaplen;
     int bufsize_kib;
+    const char *user; /* -Z */
     const char *events_path;
     bool raw_tickets;
     enum sw_report_format format;
     const char *out_path;
+    int64_t report_every; /* ns of packet time, 0 for none */
+    const char *state_path;
+    int64_t max_ticket_age;
     struct sw_policy policy;
 };
 
-/* One run: the options, the pipeline, and whether an error was reported
- * (then the exit status is 1 even though a report is written). */
+/* One run: the options, the pipeline, the open outputs, and whether an
+ * error was reported (then the exit status is 1 even though a report is
+ * written). */
 struct run {
     const struct options *opt;
     struct sw_pipeline *pipe;
+    char **files; /* -r arguments expanded and ordered */
+    size_t n_files;
+    struct sw_source *live;
+    FILE *events;
+    struct sw_state *state;
     uint64_t packets;
     bool failed;
+    int64_t next_report;   /* packet time of the next rewrite */
+    int64_t next_check;    /* wall clock of the next drop check */
+    uint64_t drops_seen;   /* kernel drops already warned about */
+    bool progress;         /* a progress line on the terminal */
+    long long bytes_total; /* of every input file */
+    long long bytes_done;  /* of the files already read */
+    int64_t next_progress; /* wall clock */
 };
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t report_requested;
+static volatile sig_atomic_t reopen_requested;
 static struct sw_source *live_source;
 
 static void usage(FILE *f)
@@ -63,18 +100,25 @@ static void usage(FILE *f)
         "Passively watch TLS session ticket key (STEK) rotation.\n"
         "\n"
         "input:\n"
-        "  -r FILE               read a pcap or pcapng file ('-' for stdin);\n"
-        "                        repeatable, read in the order given\n"
+        "  -r FILE               read a pcap or pcapng file ('-' for stdin)\n"
+        "                        or every file in a folder; repeatable: all\n"
+        "                        read as one, ordered by first packet time\n"
         "  -i IFACE              capture live on IFACE (filter default: tcp)\n"
         "  -c N                  stop after N packets\n"
         "  -p                    do not put the interface in promiscuous mode\n"
         "  -s SNAPLEN            bytes to capture per packet (default 262144)\n"
         "  -B KIB                kernel capture buffer size in KiB\n"
+        "  -Z USER               run as USER once the interface is open\n"
+        "                        (default nobody when started as root)\n"
         "output:\n"
         "  --format FMT          report as text (default), json or csv\n"
         "  -o FILE               write the report to FILE (default stdout)\n"
         "  --events FILE         one JSON line per handshake ('-' stdout)\n"
         "  --raw-tickets         include raw ticket bytes in events\n"
+        "  --report-every DUR    rewrite the report every DUR of packet time\n"
+        "state:\n"
+        "  --state FILE          keep keys and counters in FILE across runs\n"
+        "  --max-ticket-age DUR  keep ticket digests this long (default 7d)\n"
         "policy:\n"
         "  --max-key-age DUR     longest a key may stay in use (default "
         "24h);\n"
@@ -149,6 +193,9 @@ static int parse_args(int argc, char **argv, struct options *o)
         {"raw-tickets", no_argument, NULL, OPT_RAW_TICKETS},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"max-key-age", required_argument, NULL, OPT_MAX_KEY_AGE},
+        {"report-every", required_argument, NULL, OPT_REPORT_EVERY},
+        {"state", required_argument, NULL, OPT_STATE},
+        {"max-ticket-age", required_argument, NULL, OPT_MAX_TICKET_AGE},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -161,8 +208,9 @@ static int parse_args(int argc, char **argv, struct options *o)
         return bad_arg("out of memory", "argv");
     o->promisc = 1;
     o->policy.max_key_age = 24 * 3600 * SW_NS_PER_SEC;
+    o->max_ticket_age = SW_KEYTABLE_DIGEST_MAX_AGE;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+:r:i:c:ps:B:o:vhV", longopts,
+    while ((c = getopt_long(argc, argv, "+:r:i:c:ps:B:Z:o:vhV", longopts,
                             NULL)) != -1) {
         switch (c) {
         case 'r':
@@ -188,6 +236,9 @@ static int parse_args(int argc, char **argv, struct options *o)
                 return bad_arg("-B needs a buffer size in KiB", optarg);
             o->bufsize_kib = (int)v;
             break;
+        case 'Z':
+            o->user = optarg;
+            break;
         case 'o':
             o->out_path = optarg;
             break;
@@ -208,6 +259,19 @@ static int parse_args(int argc, char **argv, struct options *o)
         case OPT_MAX_KEY_AGE:
             if (sw_duration_parse(optarg, &o->policy.max_key_age))
                 return bad_arg("--max-key-age needs a duration such as 24h",
+                               optarg);
+            break;
+        case OPT_REPORT_EVERY:
+            if (sw_duration_parse(optarg, &o->report_every))
+                return bad_arg("--report-every needs a duration such as 1h",
+                               optarg);
+            break;
+        case OPT_STATE:
+            o->state_path = optarg;
+            break;
+        case OPT_MAX_TICKET_AGE:
+            if (sw_duration_parse(optarg, &o->max_ticket_age))
+                return bad_arg("--max-ticket-age needs a duration such as 7d",
                                optarg);
             break;
         case 'h':
@@ -251,10 +315,24 @@ static int parse_args(int argc, char **argv, struct options *o)
     return 0;
 }
 
-static void on_signal(int sig)
+static void on_stop(int sig)
 {
     (void)sig;
     stop_requested = 1;
+    if (live_source)
+        sw_source_break(live_source);
+}
+
+/* SIGUSR1 and SIGHUP are served between packets, so the handler raises a
+ * flag. A live read blocks while the interface is idle (libpcap's timeout
+ * does not fire before a first packet), so it is woken up too, as it is
+ * by the once-a-second SIGALRM that lets an idle monitor report on time. */
+static void on_request(int sig)
+{
+    if (sig == SIGUSR1)
+        report_requested = 1;
+    else if (sig == SIGHUP)
+        reopen_requested = 1;
     if (live_source)
         sw_source_break(live_source);
 }
@@ -264,10 +342,187 @@ static void install_signals(void)
     struct sigaction sa;
 
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_request;
+    sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGALRM, &sa, NULL);
+}
+
+/* Wake a live read every second (see on_request). */
+static void start_ticks(void)
+{
+    struct itimerval it;
+
+    memset(&it, 0, sizeof(it));
+    it.it_interval.tv_sec = 1;
+    it.it_value.tv_sec = 1;
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* The machine's clock, for what is not analysis: when to check kernel
+ * drops, refresh the progress line, or report on an idle interface. */
+static int64_t wall_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * SW_NS_PER_SEC + ts.tv_nsec;
+}
+
+static bool to_stdout(const char *path)
+{
+    return !path || !strcmp(path, "-");
+}
+
+/* Write the report to -o (replaced atomically) or standard output.
+ * Returns 0, 1 when a server is stale, -1 after one line on failure. */
+static int write_report(struct run *r)
+{
+    const struct options *o = r->opt;
+    const char *iface[1] = {o->iface};
+    const char *const *src = o->iface ? iface : (const char *const *)r->files;
+    size_t n_src = o->iface ? 1 : r->n_files;
+    uint64_t recv, drop, ifdrop;
+    char err[512], *tmp = NULL;
+    FILE *out = stdout;
+    int rc;
+
+    if (r->live && sw_source_stats(r->live, &recv, &drop, &ifdrop) == 0)
+        sw_pipeline_kernel_stats(r->pipe, recv, drop, ifdrop);
+    if (!to_stdout(o->out_path)) {
+        out = sw_outfile_begin(o->out_path, &tmp, err, sizeof(err));
+        if (!out) {
+            fprintf(stderr, "stekwatch: %s\n", err);
+            return -1;
+        }
+    }
+    rc = sw_pipeline_report(r->pipe, out, o->format, src, n_src, &o->policy);
+    if (out == stdout) {
+        if (rc < 0 || fflush(stdout) != 0) {
+            fprintf(stderr,
+                    "stekwatch: cannot write the report to standard output: "
+                    "%s\n",
+                    strerror(errno));
+            return -1;
+        }
+        return rc;
+    }
+    if (sw_outfile_commit(out, &tmp, o->out_path, rc >= 0, err, sizeof(err))) {
+        fprintf(stderr, "stekwatch: %s\n", err);
+        return -1;
+    }
+    return rc;
+}
+
+static void save_state(struct run *r)
+{
+    char err[512];
+
+    if (r->state &&
+        sw_pipeline_save(r->pipe, r->state, err, sizeof(err)) != SW_OK) {
+        fprintf(stderr, "stekwatch: %s\n", err);
+        r->failed = true;
+    }
+}
+
+/* A report and a state save while running. */
+static void checkpoint(struct run *r)
+{
+    if (write_report(r) < 0)
+        r->failed = true;
+    save_state(r);
+}
+
+/* SIGHUP: logrotate has moved the events file away; go on in a new one.
+ * The report file is replaced whole at each write, so it needs nothing. */
+static void reopen_events(struct run *r)
+{
+    const char *path = r->opt->events_path;
+    FILE *f;
+
+    if (!r->events || to_stdout(path))
+        return;
+    fclose(r->events);
+    f = fopen(path, "a");
+    if (!f) {
+        fprintf(stderr, "stekwatch: cannot reopen events file %s: %s\n", path,
+                strerror(errno));
+        r->failed = true;
+    }
+    r->events = f;
+    sw_pipeline_set_events(r->pipe, f);
+}
+
+/* Warn once for each new batch of packets the kernel dropped. */
+static void check_drops(struct run *r)
+{
+    uint64_t recv, drop, ifdrop;
+
+    if (!r->live || sw_source_stats(r->live, &recv, &drop, &ifdrop) != 0 ||
+        drop + ifdrop <= r->drops_seen)
+        return;
+    SW_LOG(SW_LOG_WARN,
+           "%s: %llu packets dropped (%llu by the kernel, %llu by the "
+           "interface, of %llu received); handshakes may be missed",
+           r->opt->iface, (unsigned long long)(drop + ifdrop - r->drops_seen),
+           (unsigned long long)drop, (unsigned long long)ifdrop,
+           (unsigned long long)recv);
+    r->drops_seen = drop + ifdrop;
+}
+
+static void show_progress(struct run *r, struct sw_source *src, bool force)
+{
+    int64_t now;
+    long long off;
+    int pct = 0;
+
+    if (!r->progress)
+        return;
+    now = wall_ns();
+    if (!force && now < r->next_progress)
+        return;
+    r->next_progress = now + SW_NS_PER_SEC / 4;
+    off = src ? sw_source_file_offset(src) : 0;
+    if (r->bytes_total > 0 && off >= 0)
+        pct = (int)((r->bytes_done + off) * 100 / r->bytes_total);
+    fprintf(stderr,
+            "\rstekwatch: %llu packets, %llu handshakes, %d%% of the input",
+            (unsigned long long)r->packets,
+            (unsigned long long)sw_pipeline_handshakes(r->pipe),
+            pct > 100 ? 100 : pct);
+}
+
+/* What runs between packets: signals, the report interval (packet time
+ * ts; on an idle interface the clock stands in for it), drop checks. */
+static void serve(struct run *r, int64_t ts)
+{
+    int64_t every = r->opt->report_every;
+
+    if (reopen_requested) {
+        reopen_requested = 0;
+        reopen_events(r);
+    }
+    if (report_requested) {
+        report_requested = 0;
+        checkpoint(r);
+    }
+    if (every > 0 && ts != SW_TIME_NONE) {
+        if (r->next_report == SW_TIME_NONE)
+            r->next_report = ts + every;
+        if (ts >= r->next_report) {
+            checkpoint(r);
+            while (r->next_report <= ts)
+                r->next_report += every;
+        }
+    }
+    if (r->live && wall_ns() >= r->next_check) {
+        r->next_check = wall_ns() + SW_NS_PER_SEC;
+        check_drops(r);
+    }
 }
 
 /* Read one source to its end, the packet limit, or a stop signal. A read
@@ -281,12 +536,17 @@ static void read_source(struct run *r, struct sw_source *src, long long *left)
 
     while (!stop_requested && (r->opt->count == 0 || *left > 0)) {
         st = sw_source_next(src, &fr, err, sizeof(err));
-        if (st == SW_NEED_MORE)
+        /* A live read broken by a signal other than a stop comes back
+         * as the end of input: serve the signal and go on reading. */
+        if (st == SW_NEED_MORE ||
+            (st == SW_UNSUPPORTED && r->live && !stop_requested)) {
+            serve(r, r->live ? wall_ns() : SW_TIME_NONE);
             continue;
+        }
         if (st == SW_UNSUPPORTED)
             break;
         if (st != SW_OK) {
-            fprintf(stderr, "stekwatch: %s\n", err);
+            fprintf(stderr, "%sstekwatch: %s\n", r->progress ? "\n" : "", err);
             r->failed = true;
             break;
         }
@@ -294,125 +554,189 @@ static void read_source(struct run *r, struct sw_source *src, long long *left)
         sw_pipeline_frame(r->pipe, &fr);
         if (r->opt->count)
             (*left)--;
+        serve(r, fr.ts);
+        show_progress(r, src, false);
     }
 }
 
-/* Open and read every input in order. Returns 0, or -1 when an input could
- * not be opened (already reported; later inputs are not read). */
-static int read_inputs(struct run *r)
+/* Leave root once the interface is open, as tcpdump does: to -Z USER, or
+ * DEFAULT_USER; "-Z root" keeps root. 0, or -1 after one line. */
+static int drop_privileges(const char *user)
 {
-    const struct options *o = r->opt;
-    long long left = o->count;
-    struct sw_source *src;
-    char err[512];
+    const struct passwd *pw;
 
-    if (o->iface) {
-        src = sw_source_open_live(o->iface, *o->filter ? o->filter : "tcp",
-                                  o->snaplen, o->promisc, o->bufsize_kib * 1024,
-                                  err, sizeof(err));
-        if (!src)
-            goto fail;
-        live_source = src;
-        read_source(r, src, &left);
-        live_source = NULL;
-        sw_source_close(src);
+    if (geteuid() != 0) {
+        if (user)
+            SW_LOG(SW_LOG_INFO, "-Z %s ignored: not running as root", user);
         return 0;
     }
-    for (size_t i = 0; i < o->n_files && !stop_requested; i++) {
-        src = sw_source_open_file(o->files[i], err, sizeof(err));
-        if (!src)
-            goto fail;
-        read_source(r, src, &left);
-        sw_source_close(src);
+    if (!user)
+        user = DEFAULT_USER;
+    errno = 0;
+    pw = getpwnam(user);
+    if (!pw) {
+        fprintf(stderr, "stekwatch: -Z: no such user '%s'\n", user);
+        return -1;
+    }
+    if (pw->pw_uid == 0)
+        return 0;
+    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+        setuid(pw->pw_uid) != 0 || setuid(0) == 0) {
+        fprintf(stderr, "stekwatch: cannot run as user '%s': %s\n", user,
+                strerror(errno));
+        return -1;
     }
     return 0;
-fail:
-    fprintf(stderr, "stekwatch: %s\n", err);
-    r->failed = true;
-    return -1;
 }
 
-/* Standard output for NULL or "-", else the named file. NULL after one
- * line naming the file when it cannot be opened. */
-static FILE *open_output(const char *path, const char *what)
-{
-    FILE *f;
-
-    if (!path || !strcmp(path, "-"))
-        return stdout;
-    f = fopen(path, "w");
-    if (!f)
-        fprintf(stderr, "stekwatch: cannot open %s file %s: %s\n", what, path,
-                strerror(errno));
-    return f;
-}
-
-static int close_output(FILE *f)
-{
-    return f == stdout ? fflush(f) : fclose(f);
-}
-
-/* Write the report; returns the exit status it implies. */
-static int write_report(struct run *r)
+static int open_live(struct run *r)
 {
     const struct options *o = r->opt;
-    const char *iface[1] = {o->iface};
-    FILE *out = open_output(o->out_path, "report");
-    int stale;
+    char err[512];
 
-    if (!out)
-        return EXIT_ERROR;
-    stale =
-        sw_pipeline_report(r->pipe, out, o->format, o->iface ? iface : o->files,
-                           o->iface ? 1 : o->n_files, &o->policy);
-    if (close_output(out) || stale < 0) {
-        fprintf(stderr, "stekwatch: cannot write the report to %s: %s\n",
-                o->out_path ? o->out_path : "standard output", strerror(errno));
-        return EXIT_ERROR;
+    r->live = sw_source_open_live(o->iface, *o->filter ? o->filter : "tcp",
+                                  o->snaplen, o->promisc, o->bufsize_kib * 1024,
+                                  err, sizeof(err));
+    if (!r->live) {
+        fprintf(stderr, "stekwatch: %s\n", err);
+        return -1;
     }
-    if (r->failed)
-        return EXIT_ERROR;
-    return stale ? EXIT_STALE : EXIT_DONE;
+    return drop_privileges(o->user);
+}
+
+/* Read every input in order: the files as one observation. Returns 0, or
+ * -1 when a file could not be opened (already reported; later files are
+ * not read). */
+static int read_inputs(struct run *r)
+{
+    long long left = r->opt->count;
+    struct sw_source *src;
+    struct stat sb;
+    char err[512];
+
+    if (r->live) {
+        live_source = r->live;
+        start_ticks();
+        read_source(r, r->live, &left);
+        live_source = NULL;
+        return 0;
+    }
+    for (size_t i = 0; i < r->n_files; i++)
+        if (stat(r->files[i], &sb) == 0)
+            r->bytes_total += (long long)sb.st_size;
+    for (size_t i = 0; i < r->n_files && !stop_requested; i++) {
+        src = sw_source_open_file(r->files[i], err, sizeof(err));
+        if (!src) {
+            fprintf(stderr, "%sstekwatch: %s\n", r->progress ? "\n" : "", err);
+            r->failed = true;
+            return -1;
+        }
+        read_source(r, src, &left);
+        if (stat(r->files[i], &sb) == 0)
+            r->bytes_done += (long long)sb.st_size;
+        show_progress(r, NULL, true);
+        sw_source_close(src);
+    }
+    if (r->progress)
+        fputs("\r\033[K", stderr);
+    return 0;
+}
+
+/* The state: opened once privileges are dropped, so that it is written
+ * as the user that will keep writing it; then loaded. */
+static int open_state(struct run *r)
+{
+    char err[512];
+
+    if (!r->opt->state_path)
+        return 0;
+    r->state = sw_state_open(r->opt->state_path, err, sizeof(err));
+    if (!r->state || sw_pipeline_load(r->pipe, r->state, err, sizeof(err))) {
+        fprintf(stderr, "stekwatch: %s\n", err);
+        sw_state_close(r->state);
+        r->state = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* Everything a run needs before reading: inputs, privileges, pipeline,
+ * state, outputs. Each failure prints one line. */
+static int setup(struct run *r)
+{
+    const struct options *o = r->opt;
+    char err[512];
+
+    if (!o->iface && sw_inputs_expand(o->files, o->n_files, &r->files,
+                                      &r->n_files, err, sizeof(err))) {
+        fprintf(stderr, "stekwatch: %s\n", err);
+        return -1;
+    }
+    if (o->iface && open_live(r))
+        return -1;
+    r->pipe = sw_pipeline_new(NULL, o->raw_tickets);
+    if (!r->pipe) {
+        fputs("stekwatch: out of memory\n", stderr);
+        return -1;
+    }
+    sw_pipeline_set_digest_max_age(r->pipe, o->max_ticket_age);
+    if (open_state(r))
+        return -1;
+    /* Open every output before reading, so a bad path fails at once. */
+    if (!to_stdout(o->out_path) &&
+        sw_outfile_probe(o->out_path, err, sizeof(err))) {
+        fprintf(stderr, "stekwatch: %s\n", err);
+        return -1;
+    }
+    if (o->events_path) {
+        r->events =
+            to_stdout(o->events_path) ? stdout : fopen(o->events_path, "w");
+        if (!r->events) {
+            fprintf(stderr, "stekwatch: cannot open events file %s: %s\n",
+                    o->events_path, strerror(errno));
+            return -1;
+        }
+        sw_pipeline_set_events(r->pipe, r->events);
+    }
+    return 0;
+}
+
+static void teardown(struct run *r)
+{
+    if (r->events && r->events != stdout)
+        fclose(r->events);
+    sw_pipeline_free(r->pipe);
+    sw_state_close(r->state);
+    sw_source_close(r->live);
+    if (r->files)
+        sw_inputs_free(r->files, r->n_files);
 }
 
 static int run(const struct options *o)
 {
     struct run r = {.opt = o};
-    FILE *events = NULL;
-    int status;
+    int stale;
 
-    /* Open every output before reading, so a bad path fails at once. */
-    if (o->out_path && strcmp(o->out_path, "-")) {
-        FILE *probe = open_output(o->out_path, "report");
-        if (!probe)
-            return EXIT_ERROR;
-        fclose(probe);
-    }
-    if (o->events_path) {
-        events = open_output(o->events_path, "events");
-        if (!events)
-            return EXIT_ERROR;
-    }
-    r.pipe = sw_pipeline_new(events, o->raw_tickets);
-    if (!r.pipe) {
-        fputs("stekwatch: out of memory\n", stderr);
-        return EXIT_ERROR;
-    }
-    if (read_inputs(&r) < 0 && r.packets == 0) {
-        sw_pipeline_free(r.pipe);
-        if (events)
-            close_output(events);
+    r.next_report = SW_TIME_NONE;
+    r.progress = !o->iface && isatty(STDERR_FILENO);
+    if (setup(&r) || (read_inputs(&r) < 0 && r.packets == 0)) {
+        teardown(&r);
         return EXIT_ERROR;
     }
     sw_pipeline_flush(r.pipe);
-    if ((events && close_output(events)) || sw_pipeline_events_failed(r.pipe)) {
+    if ((r.events && fflush(r.events) != 0) ||
+        sw_pipeline_events_failed(r.pipe)) {
         fprintf(stderr, "stekwatch: cannot write events to %s: %s\n",
                 o->events_path, strerror(errno));
         r.failed = true;
     }
-    status = write_report(&r);
-    sw_pipeline_free(r.pipe);
-    return status;
+    check_drops(&r);
+    stale = write_report(&r);
+    save_state(&r);
+    teardown(&r);
+    if (stale < 0 || r.failed)
+        return EXIT_ERROR;
+    return stale ? EXIT_STALE : EXIT_DONE;
 }
 
 int main(int argc, char **argv)

@@ -240,22 +240,20 @@ static size_t counter_refs(struct sw_pipeline *p, struct counter_ref *r)
                                   &p->cap.ip_fragments_first, NULL};
     r[n++] = (struct counter_ref){"ip_fragments_later",
                                   &p->cap.ip_fragments_later, NULL};
-    r[n++] = (struct counter_ref){"dropped_nomem", &p->cap.dropped_nomem,
-                                  NULL};
-    r[n++] = (struct counter_ref){"tls_connections", &p->tls.connections,
-                                  NULL};
+    r[n++] = (struct counter_ref){"dropped_nomem", &p->cap.dropped_nomem, NULL};
+    r[n++] = (struct counter_ref){"tls_connections", &p->tls.connections, NULL};
     r[n++] = (struct counter_ref){"tls_handshakes", &p->tls.handshakes, NULL};
     r[n++] = (struct counter_ref){"flows", &p->flows_before, NULL};
     r[n++] = (struct counter_ref){"first_packet", NULL, &p->first_ts};
     r[n++] = (struct counter_ref){"last_packet", NULL, &p->last_ts};
     for (int a = 0; a < SW_CAP_AN_COUNT; a++)
-        r[n++] = (struct counter_ref){
-            sw_cap_anomaly_name((enum sw_cap_anomaly)a), &p->cap.anomalies[a],
-            NULL};
+        r[n++] =
+            (struct counter_ref){sw_cap_anomaly_name((enum sw_cap_anomaly)a),
+                                 &p->cap.anomalies[a], NULL};
     for (int a = 0; a < SW_TLS_AN_COUNT; a++)
-        r[n++] = (struct counter_ref){
-            sw_tls_anomaly_name((enum sw_tls_anomaly)a), &p->tls.anomalies[a],
-            NULL};
+        r[n++] =
+            (struct counter_ref){sw_tls_anomaly_name((enum sw_tls_anomaly)a),
+                                 &p->tls.anomalies[a], NULL};
     return n;
 }
 
@@ -282,8 +280,7 @@ enum sw_status sw_pipeline_load(struct sw_pipeline *p, struct sw_state *st,
 }
 
 enum sw_status sw_pipeline_save(const struct sw_pipeline *p,
-                                struct sw_state *st, char *err,
-                                size_t errlen)
+                                struct sw_state *st, char *err, size_t errlen)
 {
     struct sw_pipeline snap = *p; /* counters are read through pointers */
     struct counter_ref r[N_STATE_COUNTERS];
@@ -294,8 +291,8 @@ enum sw_status sw_pipeline_save(const struct sw_pipeline *p,
     snap.flows_before += p->flows ? sw_flow_table_total(p->flows) : 0;
     n = counter_refs(&snap, r);
     for (size_t i = 0; i < n; i++)
-        c[i] = (struct sw_state_counter){
-            r[i].name, r[i].u ? (int64_t)*r[i].u : *r[i].i};
+        c[i] = (struct sw_state_counter){r[i].name,
+                                         r[i].u ? (int64_t)*r[i].u : *r[i].i};
     return sw_state_save(st, p->keys, c, n, err, errlen);
 }
 

@@ -57,8 +57,7 @@ enum sw_status sw_pipeline_load(struct sw_pipeline *p, struct sw_state *st,
 /* Save the key table and counters to st in one transaction. SW_OK, or a
  * failure with one line in err (the previous save stays). */
 enum sw_status sw_pipeline_save(const struct sw_pipeline *p,
-                                struct sw_state *st, char *err,
-                                size_t errlen);
+                                struct sw_state *st, char *err, size_t errlen);
 
 /* True once writing an event failed (the stream is then closed off). */
 bool sw_pipeline_events_failed(const struct sw_pipeline *p);

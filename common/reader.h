@@ -27,6 +27,17 @@ static inline void sw_rd_init(struct sw_reader *r, const uint8_t *p, size_t n)
     r->left = p ? n : 0;
 }
 
+/* Step over n bytes already checked to be there. An empty reader may hold
+ * a NULL cursor, and NULL + 0 is undefined behaviour in C: skip the
+ * addition when there is nothing to step over. */
+static inline void sw_rd_step(struct sw_reader *r, size_t n)
+{
+    if (n) {
+        r->cur += n;
+        r->left -= n;
+    }
+}
+
 static inline size_t sw_rd_left(const struct sw_reader *r)
 {
     return r->left;
@@ -47,8 +58,7 @@ static inline bool sw_rd_skip(struct sw_reader *r, size_t n)
 {
     if (n > r->left)
         return false;
-    r->cur += n;
-    r->left -= n;
+    sw_rd_step(r, n);
     return true;
 }
 
@@ -59,8 +69,7 @@ static inline bool sw_rd_bytes(struct sw_reader *r, size_t n,
     if (n > r->left)
         return false;
     *out = r->cur;
-    r->cur += n;
-    r->left -= n;
+    sw_rd_step(r, n);
     return true;
 }
 
@@ -70,8 +79,7 @@ static inline bool sw_rd_copy(struct sw_reader *r, void *dst, size_t n)
         return false;
     if (n)
         memcpy(dst, r->cur, n);
-    r->cur += n;
-    r->left -= n;
+    sw_rd_step(r, n);
     return true;
 }
 
@@ -163,8 +171,7 @@ static inline bool sw_rd_sub(struct sw_reader *r, size_t n,
     if (n > r->left)
         return false;
     sw_rd_init(sub, r->cur, n);
-    r->cur += n;
-    r->left -= n;
+    sw_rd_step(r, n);
     return true;
 }
 

@@ -635,8 +635,7 @@ static bool offer_accepted(const struct sw_tls_handshake *hs, size_t i)
 {
     if (hs->outcome != SW_OUTCOME_RESUMED)
         return false;
-    if (hs->resumed_by != SW_RESUMED_PSK &&
-        hs->resumed_by != SW_RESUMED_TICKET)
+    if (hs->resumed_by != SW_RESUMED_PSK && hs->resumed_by != SW_RESUMED_TICKET)
         return false;
     return hs->accepted >= 0 && (size_t)hs->accepted == i;
 }
@@ -1478,7 +1477,8 @@ static enum sw_status import_server(struct sw_keytable *kt, struct sw_reader *r)
     if (!r_count(r, 1, &len) || len == 0 || len > 4096 ||
         !sw_rd_bytes(r, len, &name) || memchr(name, '\0', len))
         return SW_MALFORMED;
-    if (kt->n_srv >= NONE32 - 1 || !push_room(&kt->srv, kt->n_srv, sizeof(*s)) ||
+    if (kt->n_srv >= NONE32 - 1 ||
+        !push_room(&kt->srv, kt->n_srv, sizeof(*s)) ||
         !idx_room(kt, &kt->srv_idx, srv_hash_of))
         return SW_NOMEM;
     s = &kt->srv[kt->n_srv];

@@ -290,8 +290,7 @@ static void write_csv(FILE *out, const struct sw_analysis *a,
           "max_accepted_ticket_age,lifetime_hints,in_use,key_server_names,"
           "notes",
           out);
-    fputs(kernel ? ",kernel_received,kernel_dropped,kernel_if_dropped\n"
-                 : "\n",
+    fputs(kernel ? ",kernel_received,kernel_dropped,kernel_if_dropped\n" : "\n",
           out);
     for (size_t i = 0; i < a->n_servers; i++) {
         const struct sw_server_view *s = &a->servers[i];

@@ -194,8 +194,8 @@ enum sw_status sw_state_load_keys(struct sw_state *s, struct sw_keytable *kt,
     sqlite3_stmt *q;
     int rc;
 
-    if (sqlite3_prepare_v2(s->db, "SELECT data FROM keytable WHERE id = 1;",
-                           -1, &q, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(s->db, "SELECT data FROM keytable WHERE id = 1;", -1,
+                           &q, NULL) != SQLITE_OK) {
         db_err(s, "not a valid stekwatch state, left untouched", err, errlen);
         return SW_MALFORMED;
     }

@@ -349,21 +349,19 @@ static const struct fcase cases[] = {
      "40000 open;40000 d0 hello;40000 g0 5;40000 d0 abcde;40000 g0 4;"
      "40000 d0 fghij;40000 close flush@100;"},
     {"global cap", STEPS(cap_global), 0, 0, 40, 0, 0, 2, 0, 1, 0,
-     "40000 open;40001 open;40000 g0 10;40000 d0 abcde;"
-     "40000 close flush@100;40001 g0 10;40001 d0 vwxyz;"
-     "40001 close flush@100;"},
+     "40000 open;40000 g0 10;40000 d0 abcde;40000 close flush@100;"
+     "40001 open;40001 g0 10;40001 d0 vwxyz;40001 close flush@100;"},
     {"rst", STEPS(rst), 0, 0, 0, 0, 0, 0, 0, 0, 0,
      "40000 open;40000 d0 hello;40000 close rst@2;"},
     {"idle on packet time", STEPS(idle), 0, 0, 0, 10, 0, 1, 0, 0, 0,
-     "40000 open;40000 d0 hi;40001 open;40000 d0 x;40001 close idle@16;"
-     "40002 open;40000 close idle@19;40002 d0 z;40002 close flush@100;"},
+     "40000 open;40000 d0 hi;40000 d0 x;40001 close idle@16;"
+     "40000 close idle@19;40002 open;40002 d0 z;40002 close flush@100;"},
     {"half closed then idle", STEPS(half_closed_idle), 0, 0, 0, 10, 0, 1, 0, 0,
      0,
-     "40000 open;40000 d0 hi;40000 close fin@20;40001 open;"
-     "40001 close flush@100;"},
+     "40000 open;40000 d0 hi;40000 close fin@20;40001 close flush@100;"},
     {"flow cap", STEPS(flow_cap), 2, 0, 0, 0, 0, 2, 0, 0, 1,
-     "40000 open;40001 open;40000 close evicted@3;40002 open;40001 d0 b;"
-     "40002 close flush@100;40001 close flush@100;"},
+     "40000 close evicted@3;40001 open;40001 d0 b;40002 close flush@100;"
+     "40001 close flush@100;"},
     {"finish", STEPS(finish), 0, 0, 0, 0, 1, 0, 0, 0, 0,
      "40000 open;40000 d0 hello;40000 close fin@2;"},
     {"snaplen cut", STEPS(snaplen_cut), 0, 0, 0, 0, 0, 1, 0, 0, 0,

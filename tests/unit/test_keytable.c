@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -611,6 +612,76 @@ static void test_no_tickets(void **state)
     sw_keytable_free(kt);
 }
 
+/* Max age 1 h: an issue 2 h later forgets the first digest, whose
+ * redemption then has no link; the loss is counted. */
+static void test_digest_expiry(void **state)
+{
+    struct sw_keytable *kt = sw_keytable_new();
+    struct sw_keytable_totals tot;
+    struct sw_analysis a;
+
+    (void)state;
+    sw_keytable_set_digest_max_age(kt, HOUR);
+    issue(kt, "a.example", T0, 0xa1, 1, 0);
+    issue(kt, "a.example", T0 + 2 * HOUR, 0xa1, 2, 0);
+    offer(kt, "a.example", T0 + 2 * HOUR + MIN, 0xa1, 1, true); /* expired */
+    assert_int_equal(sw_keytable_analyse(kt, NULL, &a), SW_OK);
+    assert_int_equal(a.keys[0].max_accepted_ticket_age, SW_TIME_NONE);
+    sw_analysis_free(&a);
+    sw_keytable_totals(kt, &tot);
+    assert_int_equal(tot.digests_expired, 1);
+    assert_int_equal(tot.digests_evicted, 0);
+    sw_keytable_free(kt);
+}
+
+static void export_ok(const struct sw_keytable *kt, uint8_t **b, size_t *n)
+{
+    assert_int_equal(sw_keytable_export(kt, b, n), SW_OK);
+}
+
+/* Two keys at two servers with a rotation, exported and imported: the
+ * copy exports the same bytes, and goes on like the original. Every
+ * truncation is refused, and so is another format version. */
+static void test_export_import(void **state)
+{
+    struct sw_keytable *kt = sw_keytable_new(), *cp = sw_keytable_new();
+    uint8_t *b1, *b2;
+    size_t n1, n2;
+
+    (void)state;
+    issue(kt, "a.example", T0, 0xa1, 1, 7200);
+    issue(kt, "b.example", T0 + MIN, 0xa1, 2, 300);
+    offer(kt, "a.example", T0 + HOUR, 0xa1, 1, true);
+    issue(kt, "a.example", T0 + 2 * HOUR, 0xb2, 3, 7200);
+    offer(kt, "a.example", T0 + 3 * HOUR, 0xa1, 2, false);
+    export_ok(kt, &b1, &n1);
+    assert_int_equal(sw_keytable_import(cp, b1, n1), SW_OK);
+    export_ok(cp, &b2, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(b1, b2, n1);
+    free(b2);
+    offer(kt, "a.example", T0 + 4 * HOUR, 0xb2, 3, true);
+    offer(cp, "a.example", T0 + 4 * HOUR, 0xb2, 3, true);
+    export_ok(kt, &b2, &n2);
+    free(b1);
+    export_ok(cp, &b1, &n1);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(b1, b2, n1);
+    sw_keytable_free(cp);
+    for (size_t cut = 0; cut < n1; cut++) {
+        cp = sw_keytable_new();
+        assert_int_not_equal(sw_keytable_import(cp, b1, cut), SW_OK);
+        sw_keytable_free(cp);
+    }
+    b1[7] = 2; /* format version 2 */
+    cp = sw_keytable_new();
+    assert_int_equal(sw_keytable_import(cp, b1, n1), SW_UNSUPPORTED);
+    sw_keytable_free(cp);
+    free(b1);
+    free(b2);
+    sw_keytable_free(kt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -624,6 +695,8 @@ int main(void)
         cmocka_unit_test(test_nss_format),
         cmocka_unit_test(test_no_sni_and_renewal),
         cmocka_unit_test(test_no_tickets),
+        cmocka_unit_test(test_digest_expiry),
+        cmocka_unit_test(test_export_import),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
