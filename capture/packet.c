@@ -13,6 +13,7 @@
 enum {
     LINK_NULL = 0,
     LINK_EN10MB = 1,
+    LINK_PPP = 9,
     LINK_RAW = 12,
     LINK_RAW_OPENBSD = 14,
     LINK_LINKTYPE_RAW = 101,
@@ -286,6 +287,27 @@ static enum sw_status after_ethertype(struct decode *d, struct sw_reader *r,
     return decode_ip(d, r, type);
 }
 
+/* PPP (RFC 1661), with or without the HDLC-like address and control bytes
+ * (RFC 1662): a 2-byte protocol number. */
+static enum sw_status decode_ppp(struct decode *d, struct sw_reader *r)
+{
+    uint16_t proto;
+    uint8_t b;
+
+    if (sw_rd_peek_u8(r, 0, &b) && b == 0xff && !sw_rd_skip(r, 2))
+        return anomaly(d, SW_CAP_AN_LINK_TRUNCATED);
+    if (!sw_rd_u16(r, &proto))
+        return anomaly(d, SW_CAP_AN_LINK_TRUNCATED);
+    switch (proto) {
+    case 0x0021: /* IPv4 */
+        return decode_ip(d, r, ETHERTYPE_IPV4);
+    case 0x0057: /* IPv6 */
+        return decode_ip(d, r, ETHERTYPE_IPV6);
+    default:
+        return not_tcp(d);
+    }
+}
+
 /* BSD loopback: a 4-byte address family, host order for DLT_NULL and
  * big-endian for DLT_LOOP, though writers get both wrong: try both. */
 static enum sw_status decode_null(struct decode *d, struct sw_reader *r)
@@ -339,6 +361,8 @@ static enum sw_status decode_link(struct decode *d, int dlt,
     case LINK_NULL:
     case LINK_LOOP:
         return decode_null(d, r);
+    case LINK_PPP:
+        return decode_ppp(d, r);
     default:
         d->c->anomalies[SW_CAP_AN_LINK_UNKNOWN]++;
         return SW_UNSUPPORTED;
@@ -373,4 +397,24 @@ enum sw_status sw_packet_decode(int dlt, const uint8_t *frame, size_t caplen,
                                 struct sw_cap_counters *c)
 {
     return sw_packet_decode_wire(dlt, frame, caplen, caplen, ts, pkt, c);
+}
+
+bool sw_packet_dlt_known(int dlt)
+{
+    switch (dlt) {
+    case LINK_NULL:
+    case LINK_EN10MB:
+    case LINK_PPP:
+    case LINK_RAW:
+    case LINK_RAW_OPENBSD:
+    case LINK_LINKTYPE_RAW:
+    case LINK_LOOP:
+    case LINK_LINUX_SLL:
+    case LINK_IPV4:
+    case LINK_IPV6:
+    case LINK_LINUX_SLL2:
+        return true;
+    default:
+        return false;
+    }
 }

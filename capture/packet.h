@@ -2,13 +2,14 @@
  *
  * Link types: Ethernet with any stack of 802.1Q/802.1ad tags, Linux cooked
  * capture v1 and v2, raw IP (DLT_RAW and its numeric aliases), BSD
- * loopback/NULL, IPv4 and IPv6 link types. IPv4 options; IPv6 extension
- * header chains (RFC 8200: hop-by-hop, routing, destination options,
- * fragment; RFC 4302 AH). TCP per RFC 9293.
+ * loopback/NULL, PPP (RFC 1661/1662), IPv4 and IPv6 link types. IPv4 options;
+ * IPv6 extension header chains (RFC 8200: hop-by-hop, routing, destination
+ * options, fragment; RFC 4302 AH). TCP per RFC 9293.
  */
 #ifndef SW_CAPTURE_PACKET_H
 #define SW_CAPTURE_PACKET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -91,5 +92,8 @@ enum sw_status sw_packet_decode_wire(int dlt, const uint8_t *frame,
                                      size_t caplen, size_t wirelen, int64_t ts,
                                      struct sw_packet *pkt,
                                      struct sw_cap_counters *c);
+
+/* True when sw_packet_decode can read frames of link type dlt. */
+bool sw_packet_dlt_known(int dlt);
 
 #endif

@@ -58,7 +58,13 @@ struct sw_source *sw_source_open_file(const char *path, char *err,
     s->pcap = pcap_open_offline_with_tstamp_precision(
         path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
     if (!s->pcap) {
-        snprintf(err, errlen, "%s: %s", path, ebuf);
+        size_t len = strlen(path);
+
+        /* libpcap names the file itself in some of its messages. */
+        if (!strncmp(ebuf, path, len) && ebuf[len] == ':')
+            snprintf(err, errlen, "%s", ebuf);
+        else
+            snprintf(err, errlen, "%s: %s", path, ebuf);
         free(s);
         return NULL;
     }

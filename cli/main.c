@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture/packet.h"
 #include "capture/source.h"
 #include "cli/inputs.h"
 #include "cli/outfile.h"
@@ -70,8 +71,10 @@ struct options {
 struct run {
     const struct options *opt;
     struct sw_pipeline *pipe;
-    char **files; /* -r arguments expanded and ordered */
+    struct sw_input *files; /* -r arguments expanded and ordered */
     size_t n_files;
+    bool merge;         /* files may be read interleaved by packet time */
+    const char **names; /* their paths, for the report */
     struct sw_source *live;
     FILE *events;
     struct sw_state *state;
@@ -384,7 +387,7 @@ static int write_report(struct run *r)
 {
     const struct options *o = r->opt;
     const char *iface[1] = {o->iface};
-    const char *const *src = o->iface ? iface : (const char *const *)r->files;
+    const char *const *src = o->iface ? iface : r->names;
     size_t n_src = o->iface ? 1 : r->n_files;
     uint64_t recv, drop, ifdrop;
     char err[512], *tmp = NULL;
@@ -448,6 +451,8 @@ static void reopen_events(struct run *r)
         return;
     fclose(r->events);
     f = fopen(path, "a");
+    if (f && r->live)
+        setvbuf(f, NULL, _IOLBF, 0);
     if (!f) {
         fprintf(stderr, "stekwatch: cannot reopen events file %s: %s\n", path,
                 strerror(errno));
@@ -474,10 +479,10 @@ static void check_drops(struct run *r)
     r->drops_seen = drop + ifdrop;
 }
 
-static void show_progress(struct run *r, struct sw_source *src, bool force)
+/* off: bytes read so far of the files still open. */
+static void show_progress(struct run *r, long long off, bool force)
 {
     int64_t now;
-    long long off;
     int pct = 0;
 
     if (!r->progress)
@@ -486,7 +491,6 @@ static void show_progress(struct run *r, struct sw_source *src, bool force)
     if (!force && now < r->next_progress)
         return;
     r->next_progress = now + SW_NS_PER_SEC / 4;
-    off = src ? sw_source_file_offset(src) : 0;
     if (r->bytes_total > 0 && off >= 0)
         pct = (int)((r->bytes_done + off) * 100 / r->bytes_total);
     fprintf(stderr,
@@ -525,10 +529,8 @@ static void serve(struct run *r, int64_t ts)
     }
 }
 
-/* Read one source to its end, the packet limit, or a stop signal. A read
- * error is reported as one line and ends this source only: what was read
- * before it stays in the report. */
-static void read_source(struct run *r, struct sw_source *src, long long *left)
+/* Read the live source until the packet limit or a stop signal. */
+static void read_live(struct run *r, struct sw_source *src, long long *left)
 {
     struct sw_frame fr;
     char err[512];
@@ -555,7 +557,6 @@ static void read_source(struct run *r, struct sw_source *src, long long *left)
         if (r->opt->count)
             (*left)--;
         serve(r, fr.ts);
-        show_progress(r, src, false);
     }
 }
 
@@ -604,41 +605,165 @@ static int open_live(struct run *r)
     return drop_privileges(o->user);
 }
 
-/* Read every input in order: the files as one observation. Returns 0, or
- * -1 when a file could not be opened (already reported; later files are
- * not read). */
-static int read_inputs(struct run *r)
-{
-    long long left = r->opt->count;
+/* One capture file being read, with the next frame it holds. */
+struct open_file {
     struct sw_source *src;
-    struct stat sb;
-    char err[512];
+    size_t index; /* in run.files */
+    struct sw_frame fr;
+    uint64_t packets;
+};
 
-    if (r->live) {
-        live_source = r->live;
-        start_ticks();
-        read_source(r, r->live, &left);
-        live_source = NULL;
-        return 0;
+static long long file_size(const char *path)
+{
+    struct stat sb;
+
+    return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+}
+
+/* Read the next frame of f. false at its end or on a read error, which is
+ * reported as one line and ends this file only: what was read before it
+ * stays in the report. */
+static bool advance(struct run *r, struct open_file *f)
+{
+    char err[512];
+    enum sw_status st = sw_source_next(f->src, &f->fr, err, sizeof(err));
+
+    if (st == SW_OK)
+        return true;
+    if (st != SW_UNSUPPORTED) {
+        fprintf(stderr, "%sstekwatch: %s\n", r->progress ? "\n" : "", err);
+        r->failed = true;
     }
-    for (size_t i = 0; i < r->n_files; i++)
-        if (stat(r->files[i], &sb) == 0)
-            r->bytes_total += (long long)sb.st_size;
-    for (size_t i = 0; i < r->n_files && !stop_requested; i++) {
-        src = sw_source_open_file(r->files[i], err, sizeof(err));
-        if (!src) {
+    return false;
+}
+
+static void close_file(struct run *r, struct open_file *f)
+{
+    SW_LOG(SW_LOG_INFO, "%s: %llu packets read", r->files[f->index].path,
+           (unsigned long long)f->packets);
+    r->bytes_done += file_size(r->files[f->index].path);
+    sw_source_close(f->src);
+}
+
+/* The open file whose next frame comes first (the earlier file on a
+ * tie), or -1 when none is open. */
+static int earliest(const struct open_file *open, size_t n)
+{
+    int best = -1;
+
+    for (size_t i = 0; i < n; i++)
+        if (best < 0 || open[i].fr.ts < open[best].fr.ts ||
+            (open[i].fr.ts == open[best].fr.ts &&
+             open[i].index < open[best].index))
+            best = (int)i;
+    return best;
+}
+
+/* Open files while the next one's first packet is due: always when none
+ * is open; when merging, also when it starts no later than the earliest
+ * frame held. 0, or -1 when a file could not be opened (reported). */
+static int open_due(struct run *r, struct open_file *open, size_t *n_open,
+                    size_t *next)
+{
+    char err[512];
+    int k;
+
+    while (*next < r->n_files) {
+        k = earliest(open, *n_open);
+        if (k >= 0 && !(r->merge && r->files[*next].first_ts <= open[k].fr.ts))
+            break;
+        struct open_file *f = &open[*n_open];
+
+        f->index = (*next)++;
+        f->src = sw_source_open_file(r->files[f->index].path, err, sizeof(err));
+        if (!f->src) {
             fprintf(stderr, "%sstekwatch: %s\n", r->progress ? "\n" : "", err);
             r->failed = true;
             return -1;
         }
-        read_source(r, src, &left);
-        if (stat(r->files[i], &sb) == 0)
-            r->bytes_done += (long long)sb.st_size;
-        show_progress(r, NULL, true);
-        sw_source_close(src);
+        f->packets = 0;
+        SW_LOG(SW_LOG_INFO, "reading %s", r->files[f->index].path);
+        if (!advance(r, f)) {
+            close_file(r, f);
+            continue;
+        }
+        if (!sw_packet_dlt_known(f->fr.dlt))
+            SW_LOG(SW_LOG_WARN,
+                   "%s: link type %d is not one stekwatch decodes; its "
+                   "packets are counted as link_unknown",
+                   r->files[f->index].path, f->fr.dlt);
+        (*n_open)++;
     }
+    return 0;
+}
+
+static long long open_offsets(const struct open_file *open, size_t n)
+{
+    long long off = 0, o;
+
+    for (size_t i = 0; i < n; i++)
+        if ((o = sw_source_file_offset(open[i].src)) > 0)
+            off += o;
+    return off;
+}
+
+/* Read the files as one observation: each packet in time order across
+ * files that overlap (as mergecap would), one after the other when they
+ * do not, in the order given when standard input is among them. Returns
+ * 0, or -1 when a file could not be opened (reported; later files are
+ * not read). */
+static int read_files(struct run *r, long long left)
+{
+    struct open_file *open = calloc(r->n_files, sizeof(*open));
+    size_t n_open = 0, next = 0;
+    int rc = 0, k;
+
+    if (!open) {
+        fputs("stekwatch: out of memory\n", stderr);
+        r->failed = true;
+        return -1;
+    }
+    for (size_t i = 0; i < r->n_files; i++)
+        r->bytes_total += file_size(r->files[i].path);
+    while (!stop_requested && (r->opt->count == 0 || left > 0)) {
+        if (open_due(r, open, &n_open, &next)) {
+            rc = -1;
+            break;
+        }
+        if ((k = earliest(open, n_open)) < 0)
+            break;
+        r->packets++;
+        open[k].packets++;
+        sw_pipeline_frame(r->pipe, &open[k].fr);
+        if (r->opt->count)
+            left--;
+        serve(r, open[k].fr.ts);
+        if (!advance(r, &open[k])) {
+            close_file(r, &open[k]);
+            open[k] = open[--n_open];
+        }
+        show_progress(r, open_offsets(open, n_open), false);
+    }
+    while (n_open > 0)
+        close_file(r, &open[--n_open]);
+    free(open);
+    show_progress(r, 0, true);
     if (r->progress)
         fputs("\r\033[K", stderr);
+    return rc;
+}
+
+/* Read the live interface, or every input file. */
+static int read_inputs(struct run *r)
+{
+    long long left = r->opt->count;
+
+    if (!r->live)
+        return read_files(r, left);
+    live_source = r->live;
+    start_ticks();
+    read_live(r, r->live, &left);
+    live_source = NULL;
     return 0;
 }
 
@@ -667,10 +792,20 @@ static int setup(struct run *r)
     const struct options *o = r->opt;
     char err[512];
 
-    if (!o->iface && sw_inputs_expand(o->files, o->n_files, &r->files,
-                                      &r->n_files, err, sizeof(err))) {
+    if (!o->iface &&
+        sw_inputs_expand(o->files, o->n_files, &r->files, &r->n_files,
+                         &r->merge, err, sizeof(err))) {
         fprintf(stderr, "stekwatch: %s\n", err);
         return -1;
+    }
+    if (!o->iface) {
+        r->names = calloc(r->n_files, sizeof(*r->names));
+        if (!r->names) {
+            fputs("stekwatch: out of memory\n", stderr);
+            return -1;
+        }
+        for (size_t i = 0; i < r->n_files; i++)
+            r->names[i] = r->files[i].path;
     }
     if (o->iface && open_live(r))
         return -1;
@@ -689,13 +824,17 @@ static int setup(struct run *r)
         return -1;
     }
     if (o->events_path) {
+        /* The event stream is a log: a restarted monitor goes on at its
+         * end, and a live one writes each event as it happens. */
         r->events =
-            to_stdout(o->events_path) ? stdout : fopen(o->events_path, "w");
+            to_stdout(o->events_path) ? stdout : fopen(o->events_path, "a");
         if (!r->events) {
             fprintf(stderr, "stekwatch: cannot open events file %s: %s\n",
                     o->events_path, strerror(errno));
             return -1;
         }
+        if (r->live)
+            setvbuf(r->events, NULL, _IOLBF, 0);
         sw_pipeline_set_events(r->pipe, r->events);
     }
     return 0;
@@ -710,6 +849,7 @@ static void teardown(struct run *r)
     sw_source_close(r->live);
     if (r->files)
         sw_inputs_free(r->files, r->n_files);
+    free(r->names);
 }
 
 static int run(const struct options *o)
@@ -745,8 +885,11 @@ int main(int argc, char **argv)
     int rc = parse_args(argc, argv, &o);
     int status;
 
-    if (rc)
+    if (rc) {
+        free(o.filter);
+        free(o.files);
         return rc > 0 ? EXIT_DONE : EXIT_USAGE;
+    }
     install_signals();
     status = run(&o);
     free(o.filter);

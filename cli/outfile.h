@@ -1,5 +1,7 @@
 /* outfile.h - report files replaced atomically, so that a reader (or a
- * crash) never sees half a report. */
+ * crash) never sees half a report. A symbolic link is followed and its
+ * target replaced; a device or a FIFO (such as /dev/null) is written in
+ * place, since replacing it would destroy it. */
 #ifndef SW_CLI_OUTFILE_H
 #define SW_CLI_OUTFILE_H
 

@@ -69,12 +69,13 @@ static void write_ticket(FILE *out, const struct sw_tls_ticket *t, bool issued,
         sw_ticket_keyid(t->data, t->len, f, &id);
     }
     fputs("{\"key_name\":", out);
-    if (id.len > 0 && id.len <= SW_KEYID_MAX)
+    if (id.len > 0 && id.len <= SW_KEYID_MAX) {
         sw_json_hex(out, id.bytes, id.len);
-    else
-        fputs("null", out);
-    fputs(",\"format\":", out);
-    sw_json_str(out, sw_ticket_format_name(f));
+        fputs(",\"format\":", out);
+        sw_json_str(out, sw_ticket_format_name(f));
+    } else {
+        fputs("null,\"format\":null", out);
+    }
     if (issued)
         fprintf(out, ",\"lifetime_hint\":%lu", (unsigned long)t->lifetime);
     fputs(",\"sha256\":", out);

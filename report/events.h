@@ -20,7 +20,8 @@
  * Key names are lowercase hex under the format guessed from the ticket
  * alone (sw_ticket_guess_format): the event stream is written as each
  * handshake ends, before the report has learnt each server's format.
- * "key_name" is null when the ticket is shorter than its key id.
+ * "key_name" and "format" are null when the ticket is shorter than its key
+ * id (or empty): it names no key, so no format applies.
  */
 #ifndef SW_REPORT_EVENTS_H
 #define SW_REPORT_EVENTS_H

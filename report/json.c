@@ -121,6 +121,66 @@ char *sw_json_seconds(int64_t ns, char *buf, size_t n)
     return buf;
 }
 
+/* Seconds to the nanosecond, trailing zeros dropped: "43200.024". */
+static char *seconds_ns(int64_t ns, char *buf, size_t n)
+{
+    int64_t whole = ns / SW_NS_PER_SEC, frac = ns % SW_NS_PER_SEC;
+    bool neg = ns < 0;
+    int digits = 9;
+
+    if (neg) {
+        whole = -whole;
+        frac = -frac;
+    }
+    if (frac == 0) {
+        snprintf(buf, n, "%s%lld", neg ? "-" : "", (long long)whole);
+        return buf;
+    }
+    while (frac % 10 == 0) {
+        frac /= 10;
+        digits--;
+    }
+    snprintf(buf, n, "%s%lld.%0*lld", neg ? "-" : "", (long long)whole, digits,
+             (long long)frac);
+    return buf;
+}
+
+char *sw_text_limit(int64_t ns, char *buf, size_t n)
+{
+    static const struct {
+        int64_t secs;
+        char unit;
+    } units[] = {{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
+    char num[32];
+
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        int64_t u = units[i].secs * SW_NS_PER_SEC;
+
+        if (ns <= 0 || ns % u != 0 || (ns == u && units[i].unit == 'd'))
+            continue;
+        snprintf(buf, n, "%lld%c", (long long)(ns / u), units[i].unit);
+        return buf;
+    }
+    snprintf(buf, n, "%ss", seconds_ns(ns, num, sizeof(num)));
+    return buf;
+}
+
+char *sw_text_duration_exact(int64_t ns, char *buf, size_t n)
+{
+    /* sw_duration_human shows minutes from one hour up, else seconds */
+    int64_t shown =
+        ns >= 3600 * SW_NS_PER_SEC ? 60 * SW_NS_PER_SEC : SW_NS_PER_SEC;
+    char human[SW_TIME_STRLEN], secs[32];
+
+    sw_duration_human(ns, human, sizeof(human));
+    if (ns <= 0 || ns % shown == 0)
+        snprintf(buf, n, "%s", human);
+    else
+        snprintf(buf, n, "%s (%s s)", human,
+                 seconds_ns(ns, secs, sizeof(secs)));
+    return buf;
+}
+
 void sw_json_duration(FILE *out, int64_t ns)
 {
     char buf[48];

@@ -33,6 +33,20 @@ void sw_json_endpoint(FILE *out, const struct sw_endpoint *ep);
 /* Seconds as sw_json_duration writes them, without null: into buf. */
 char *sw_json_seconds(int64_t ns, char *buf, size_t n);
 
+/* A limit (the policy's max key age, a lifetime hint) as the user would
+ * type it: the largest of d, h, m, s that divides it exactly ("2d", "90m",
+ * "45s"), except that one day is "24h", the default as the options name
+ * it. Less than a whole second: seconds with decimals ("0.5s"). Returns
+ * buf. */
+char *sw_text_limit(int64_t ns, char *buf, size_t n);
+
+/* A measured duration for a note that compares it with a limit: the
+ * rounded-down "1d 6h 5m" of sw_duration_human, followed by the exact
+ * seconds to the nanosecond when the rounding dropped any ("12h 0m
+ * (43200.024 s)", but "3d 0h 0m"), so that a value just over the limit
+ * shows why. Returns buf. */
+char *sw_text_duration_exact(int64_t ns, char *buf, size_t n);
+
 /* Copy s for a terminal or a CSV cell: printable ASCII is kept, a
  * backslash doubled, any other byte written as \xNN. Returns a new string
  * (free it), or NULL when out of memory. */

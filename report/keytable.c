@@ -11,6 +11,7 @@
 
 #include "common/reader.h"
 #include "common/timefmt.h"
+#include "report/json.h"
 
 #define NONE32 UINT32_MAX
 
@@ -58,6 +59,7 @@ struct server {
     bool keyed;    /* a 16-byte prefix repeated: the tickets carry a key */
     bool no_keyid; /* decided for good: SW_KEYTABLE_NOKEYID_TRACK unique */
     uint64_t hint_exceeded;
+    uint64_t no_key_name; /* its tickets shorter than their key id */
     int64_t worst_age;
     uint32_t worst_hint;
     int rot_kind; /* 0 none, 1 rejected after newer, 2 renewed to newer */
@@ -619,6 +621,7 @@ static uint32_t ticket_key(struct sw_keytable *kt, uint32_t si,
     sw_ticket_keyid(t->data, t->len, f, &id);
     if (id.len == 0 || id.len > SW_KEYID_MAX) {
         kt->tot.no_key_name++;
+        s->no_key_name++;
         return NONE32;
     }
     ki = key_get(kt, &id);
@@ -826,20 +829,6 @@ const char *sw_verdict_name(enum sw_verdict v)
     }
 }
 
-/* The limit as the user would type it: "24h", "90m", "45s". */
-static char *limit_text(int64_t ns, char *buf, size_t n)
-{
-    long long s = (long long)(ns / SW_NS_PER_SEC);
-
-    if (s > 0 && s % 3600 == 0)
-        snprintf(buf, n, "%lldh", s / 3600);
-    else if (s > 0 && s % 60 == 0)
-        snprintf(buf, n, "%lldm", s / 60);
-    else
-        snprintf(buf, n, "%llds", s);
-    return buf;
-}
-
 static bool add_note(struct sw_server_view *v, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -977,7 +966,7 @@ static bool server_notes(const uint32_t *view_of, const struct server *s,
                          const struct sw_analysis *a, struct sw_server_view *v,
                          int64_t limit)
 {
-    char d1[SW_TIME_STRLEN], d2[SW_TIME_STRLEN];
+    char d1[SW_TIME_STRLEN + 32], d2[SW_TIME_STRLEN];
     size_t old = 0, newer = 0;
     const struct sw_key_view *k;
     bool ok = true, succ;
@@ -987,20 +976,26 @@ static bool server_notes(const uint32_t *view_of, const struct server *s,
     for (size_t i = 0; i < v->n_keys && v->verdict == SW_VERDICT_STALE; i++) {
         k = &a->keys[v->keys[i]];
         if (k->in_use > limit)
-            ok &=
-                add_note(v, "key %s in use for %s, longer than the %s limit",
-                         k->name, sw_duration_human(k->in_use, d1, sizeof(d1)),
-                         limit_text(limit, d2, sizeof(d2)));
+            ok &= add_note(v, "key %s in use for %s, longer than the %s limit",
+                           k->name,
+                           sw_text_duration_exact(k->in_use, d1, sizeof(d1)),
+                           sw_text_limit(limit, d2, sizeof(d2)));
     }
     if (v->verdict == SW_VERDICT_UNKNOWN && !v->no_key_id) {
-        if (v->n_keys == 0)
+        if (v->n_keys == 0 && s->no_key_name)
+            ok &= add_note(v,
+                           "no key name in the %llu ticket%s seen (shorter "
+                           "than the key id)",
+                           (unsigned long long)s->no_key_name,
+                           s->no_key_name == 1 ? "" : "s");
+        else if (v->n_keys == 0)
             ok &= add_note(v, "no session tickets seen");
         else
             ok &= add_note(v,
                            "observed for only %s, less than the %s limit; no "
                            "rotation seen",
-                           sw_duration_human(v->observed, d1, sizeof(d1)),
-                           limit_text(limit, d2, sizeof(d2)));
+                           sw_text_duration_exact(v->observed, d1, sizeof(d1)),
+                           sw_text_limit(limit, d2, sizeof(d2)));
     }
     succ = succession(a, v, &old, &newer);
     if (s->rot_kind == 1)
@@ -1018,10 +1013,12 @@ static bool server_notes(const uint32_t *view_of, const struct server *s,
     if (s->hint_exceeded)
         ok &= add_note(v,
                        "ticket accepted after its lifetime hint ran out: %llu "
-                       "times, the oldest %s old against a hint of %us",
+                       "time%s, the oldest %s old against a hint of %s",
                        (unsigned long long)s->hint_exceeded,
-                       sw_duration_human(s->worst_age, d1, sizeof(d1)),
-                       (unsigned)s->worst_hint);
+                       s->hint_exceeded == 1 ? "" : "s",
+                       sw_text_duration_exact(s->worst_age, d1, sizeof(d1)),
+                       sw_text_limit((int64_t)s->worst_hint * SW_NS_PER_SEC, d2,
+                                     sizeof(d2)));
     for (size_t i = 0; i < v->n_keys; i++) {
         k = &a->keys[v->keys[i]];
         if (k->n_names < 2)
@@ -1251,7 +1248,8 @@ static void w_u32s(struct wbuf *w, const uint32_t *v, size_t n)
 }
 
 #define EXPORT_MAGIC 0x53574b54u /* "SWKT" */
-#define EXPORT_VERSION 1u
+/* Version 2 added each server's count of tickets without a key name. */
+#define EXPORT_VERSION 2u
 
 static void export_server(struct wbuf *w, const struct server *s)
 {
@@ -1275,6 +1273,7 @@ static void export_server(struct wbuf *w, const struct server *s)
     w_u8(w, s->keyed);
     w_u8(w, s->no_keyid);
     w_u64(w, s->hint_exceeded);
+    w_u64(w, s->no_key_name);
     w_i64(w, s->worst_age);
     w_u32(w, s->worst_hint);
     w_u8(w, (unsigned)s->rot_kind);
@@ -1509,9 +1508,10 @@ static enum sw_status import_server(struct sw_keytable *kt, struct sw_reader *r)
     if ((st = import_prefixes(r, s)) != SW_OK)
         return st;
     if (!r_bool(r, &s->keyed) || !r_bool(r, &s->no_keyid) ||
-        !r_u64(r, &s->hint_exceeded) || !r_i64(r, &s->worst_age) ||
-        !sw_rd_u32(r, &s->worst_hint) || !sw_rd_u8(r, &rot) || rot > 2 ||
-        !sw_rd_u32(r, &s->rot_old) || !sw_rd_u32(r, &s->rot_new))
+        !r_u64(r, &s->hint_exceeded) || !r_u64(r, &s->no_key_name) ||
+        !r_i64(r, &s->worst_age) || !sw_rd_u32(r, &s->worst_hint) ||
+        !sw_rd_u8(r, &rot) || rot > 2 || !sw_rd_u32(r, &s->rot_old) ||
+        !sw_rd_u32(r, &s->rot_new))
         return SW_MALFORMED;
     s->rot_kind = rot;
     return SW_OK;

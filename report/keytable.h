@@ -56,12 +56,17 @@
  * - Verdict against the policy's max_key_age, first rule that applies:
  *   1. no key id in the server's tickets: unknown;
  *   2. stale: any of its keys in use longer than max_key_age (a note
- *      names each such key);
+ *      names each such key: "key K in use for 12h 0m (43200.024 s),
+ *      longer than the 12h limit");
  *   3. ok: rotation seen, or the observed span is at least max_key_age
  *      (every key then being within the limit, by rule 2);
  *   4. unknown, with a note saying what is missing: "no session tickets
- *      seen", or "observed for only 2h 3m, less than the 24h limit; no
- *      rotation seen".
+ *      seen", "no key name in the 1 ticket seen (shorter than the key
+ *      id)" when its tickets were all too short to name a key, or
+ *      "observed for only 2h 3m, less than the 24h limit; no rotation
+ *      seen".
+ *   Notes compare a duration with a limit or hint as
+ *   sw_text_duration_exact and sw_text_limit write them.
  * - Other notes: "ticket accepted after its lifetime hint ran out" (age
  *   above a non-zero hint); "same key name under several server names"
  *   (one stolen key opens them all).

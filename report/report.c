@@ -25,7 +25,7 @@ size_t sw_report_anomalies(const struct sw_run_info *run,
                            struct sw_counter **out)
 {
     size_t n = run ? run->n_anomalies : 0, k = 0;
-    struct sw_counter *c = malloc((n + 3) * sizeof(*c));
+    struct sw_counter *c = malloc((n + 2) * sizeof(*c));
 
     *out = c;
     if (!c)
@@ -36,14 +36,28 @@ size_t sw_report_anomalies(const struct sw_run_info *run,
     if (tot->digests_evicted)
         c[k++] =
             (struct sw_counter){"report_digests_evicted", tot->digests_evicted};
-    if (tot->digests_expired)
-        c[k++] =
-            (struct sw_counter){"report_digests_expired", tot->digests_expired};
     if (tot->no_key_name)
         c[k++] = (struct sw_counter){"report_ticket_without_key_name",
                                      tot->no_key_name};
     qsort(c, k, sizeof(*c), cmp_counter);
     return k;
+}
+
+char *sw_report_join_endpoints(const struct sw_endpoint *ep, size_t n,
+                               const char *sep)
+{
+    char(*txt)[SW_ENDPOINT_STRLEN] = calloc(n + 1, sizeof(*txt));
+    const char **ptr = calloc(n + 1, sizeof(*ptr));
+    char *joined = NULL;
+
+    if (txt && ptr) {
+        for (size_t i = 0; i < n; i++)
+            ptr[i] = sw_endpoint_format(&ep[i], txt[i], sizeof(txt[i]));
+        joined = sw_text_join(ptr, n, sep);
+    }
+    free(txt);
+    free(ptr);
+    return joined;
 }
 
 static void json_str_list(FILE *out, const char *const *s, size_t n)
@@ -283,8 +297,10 @@ static void write_csv(FILE *out, const struct sw_analysis *a,
                       const struct sw_run_info *run)
 {
     bool kernel = run && run->have_kernel_stats;
+    char *addrs;
 
-    fputs("server,verdict,handshakes,resumed,longest_key_in_use,key_name,"
+    fputs("server,server_addresses,verdict,handshakes,resumed,longest_key_in_"
+          "use,key_name,"
           "format,issued,first_issued,last_issued,offered,first_offered,"
           "last_offered,accepted,last_accepted,rejected,first_rejected,"
           "max_accepted_ticket_age,lifetime_hints,in_use,key_server_names,"
@@ -298,6 +314,9 @@ static void write_csv(FILE *out, const struct sw_analysis *a,
 
         for (size_t r = 0; r < rows; r++) {
             csv_cell(out, s->name, false);
+            addrs = sw_report_join_endpoints(s->addresses, s->n_addresses, ";");
+            csv_cell(out, addrs ? addrs : "", false);
+            free(addrs);
             csv_cell(out, sw_verdict_name(s->verdict), false);
             csv_u64(out, s->handshakes);
             csv_u64(out, s->resumed);

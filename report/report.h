@@ -4,21 +4,23 @@
  * Text: a header (sources, packets, time range, flows, handshakes by
  * outcome, tickets, anomalies, max key age, verdict counts), then the
  * servers table, the notes ("server: note"), the keys table. Times UTC to
- * the second, durations "1d 6h 5m", untrusted names escaped as \xNN.
+ * the second, durations "1d 6h 5m", the max key age as sw_text_limit
+ * writes it ("24h", "2d"), untrusted names escaped as \xNN.
  * JSON: schema 1 of issue 4, members in that order. Times RFC 3339 UTC
  * with microseconds or null; durations seconds (up to six decimals), null
  * when unknown (max_accepted_ticket_age without a link, longest_key_in_use
  * of a server without keys). The anomalies map holds the run's non-zero
  * counters plus the key table's own ("report_digests_evicted",
- * "report_ticket_without_key_name"), sorted by name.
+ * "report_ticket_without_key_name"), sorted by name. Digests forgotten at
+ * their max age are housekeeping, not an anomaly, and are not listed.
  * CSV: a header row, then one row per server and key (servers by name,
  * keys by first sighting; a server without keys gets one row with empty
- * key cells): server, verdict, handshakes, resumed, longest_key_in_use,
- * key_name, format, issued, first_issued, last_issued, offered,
- * first_offered, last_offered, accepted, last_accepted, rejected,
- * first_rejected, max_accepted_ticket_age, lifetime_hints (";"-joined),
- * in_use, key_server_names (";"-joined), notes ("; "-joined), and for a
- * live capture kernel_received, kernel_dropped, kernel_if_dropped. Times
+ * key cells): server, server_addresses (";"-joined), verdict, handshakes,
+ * resumed, longest_key_in_use, key_name, format, issued, first_issued,
+ * last_issued, offered, first_offered, last_offered, accepted, last_accepted,
+ * rejected, first_rejected, max_accepted_ticket_age, lifetime_hints
+ * (";"-joined), in_use, key_server_names (";"-joined), notes ("; "-joined), and
+ * for a live capture kernel_received, kernel_dropped, kernel_if_dropped. Times
  * and durations as in JSON, empty when none. RFC 4180 quoting, LF line
  * ends. JSON adds "kernel": {"received", "dropped", "if_dropped"} at the
  * end of "capture" for a live capture only.

@@ -1,5 +1,6 @@
 /* text.c - the report as aligned tables for a terminal: times in UTC,
- * durations as "1d 6h 5m", untrusted names escaped. */
+ * durations as "1d 6h 5m", the max key age as typed ("24h"), untrusted
+ * names escaped. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -117,10 +118,11 @@ static void text_head(FILE *out, const struct sw_analysis *a,
         fprintf(out, "%s%s", i ? ", " : "", safe ? safe : "?");
         free(safe);
     }
-    fprintf(out, "%s\npackets:      %llu (%llu bytes)\n",
+    fprintf(out, "%s\npackets:      %llu (%llu byte%s)\n",
             run && run->n_sources ? "" : "-",
             (unsigned long long)(run ? run->packets : 0),
-            (unsigned long long)(run ? run->bytes : 0));
+            (unsigned long long)(run ? run->bytes : 0),
+            run && run->bytes == 1 ? "" : "s");
     if (run && run->first_packet != SW_TIME_NONE)
         fprintf(out, "time range:   %s to %s UTC\n",
                 text_time(run->first_packet, t1, sizeof(t1)),
@@ -157,24 +159,7 @@ static void text_head(FILE *out, const struct sw_analysis *a,
     fprintf(out,
             "max key age:  %s\nverdicts:     %zu ok, %zu stale, %zu "
             "unknown\n",
-            text_dur(limit, t1, sizeof(t1)), n_ok, a->n_stale, n_unknown);
-}
-
-/* Endpoints as "a:p, b:q" in a new string (free it), or NULL. */
-static char *join_endpoints(const struct sw_endpoint *ep, size_t n)
-{
-    char(*txt)[SW_ENDPOINT_STRLEN] = calloc(n + 1, sizeof(*txt));
-    const char **ptr = calloc(n + 1, sizeof(*ptr));
-    char *joined = NULL;
-
-    if (txt && ptr) {
-        for (size_t i = 0; i < n; i++)
-            ptr[i] = sw_endpoint_format(&ep[i], txt[i], sizeof(txt[i]));
-        joined = sw_text_join(ptr, n, ", ");
-    }
-    free(txt);
-    free(ptr);
-    return joined;
+            sw_text_limit(limit, t1, sizeof(t1)), n_ok, a->n_stale, n_unknown);
 }
 
 static void text_servers(FILE *out, const struct sw_analysis *a)
@@ -200,7 +185,7 @@ static void text_servers(FILE *out, const struct sw_analysis *a)
         tbl_fmt(&t, "%llu", (unsigned long long)s->handshakes);
         tbl_fmt(&t, "%llu", (unsigned long long)s->resumed);
         tbl_cell(&t, text_dur(s->longest_key_in_use, buf, sizeof(buf)));
-        addrs = join_endpoints(s->addresses, s->n_addresses);
+        addrs = sw_report_join_endpoints(s->addresses, s->n_addresses, ", ");
         tbl_cell(&t, addrs && s->n_addresses ? addrs : "-");
         free(addrs);
         any_note |= s->n_notes > 0;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # gen-captures.sh: make the benchmark captures from real TLS servers.
 #
-#     bash tests/bench/gen-captures.sh [OUTDIR]      (default /tmp/stekwatch-bench)
+#     bash tests/bench/gen-captures.sh [OUTDIR]
+#
+# OUTDIR defaults to /tmp/stekwatch-bench and must lie outside the repo.
 #
 # Run as root on Debian 12 with nginx-light, openssl, curl, tcpdump,
 # ethtool, iproute2 and python3 installed. Writes into OUTDIR:
@@ -9,16 +11,16 @@
 #   bulk.pcap    bulk-heavy: BULK_COUNT downloads of a BULK_MB MB file over
 #                TLS 1.2 and 1.3 (most of the bytes), while openssl s_time
 #                clients run full and resumed TLS 1.2 and 1.3 handshakes
-#                for as long as the downloads last (at least BULK_HS_SECONDS
-#                seconds), each fetching a 3-byte page.
+#                for the first BULK_HS_SECONDS seconds, each fetching a
+#                3-byte page.
 #   dense.pcap   handshake-dense: DENSE_SECONDS seconds of the same four
 #                handshake loops, small responses only.
 #   flows1m.pcap ONEM_FLOWS synthetic flows that never close (SYN, then a
 #                first part of a ClientHello), made by gen-flows.py.
 #
 # Sizes come from the environment (defaults in brackets):
-#   BULK_MB [50]  BULK_COUNT [6]  BULK_RATE [80M] (curl --limit-rate, so
-#   tcpdump keeps up)  BULK_HS_SECONDS [30]  DENSE_SECONDS [40]
+#   BULK_MB [50]  BULK_COUNT [6]  BULK_RATE [30M] (curl --limit-rate, so
+#   tcpdump keeps up)  BULK_HS_SECONDS [10]  DENSE_SECONDS [20]
 #   HS_LOOPS [1] (parallel s_time clients of each kind)  ONEM_FLOWS [1000000]
 # A quick run: BULK_MB=5 BULK_COUNT=2 BULK_HS_SECONDS=5 DENSE_SECONDS=5
 #   ONEM_FLOWS=10000 bash tests/bench/gen-captures.sh /tmp/swb-quick
@@ -28,7 +30,9 @@
 # offloads off, so the capture holds wire-sized 1514-byte frames), and
 # tcpdump on the server's end of the pair writes the captures. Nothing
 # leaves the two namespaces. Namespaces, processes and the work folder are
-# removed on exit.
+# removed on exit. Background processes are started with a plain
+# `ip netns exec` (which execs), never as a backgrounded shell function, so
+# each PID is the program's own and the signals of cleanup reach it.
 
 set -euo pipefail
 
@@ -37,9 +41,9 @@ OUT=${1:-/tmp/stekwatch-bench}
 
 BULK_MB=${BULK_MB:-50}
 BULK_COUNT=${BULK_COUNT:-6}
-BULK_RATE=${BULK_RATE:-80M}
-BULK_HS_SECONDS=${BULK_HS_SECONDS:-30}
-DENSE_SECONDS=${DENSE_SECONDS:-40}
+BULK_RATE=${BULK_RATE:-30M}
+BULK_HS_SECONDS=${BULK_HS_SECONDS:-10}
+DENSE_SECONDS=${DENSE_SECONDS:-20}
 HS_LOOPS=${HS_LOOPS:-1}
 ONEM_FLOWS=${ONEM_FLOWS:-1000000}
 
@@ -174,11 +178,18 @@ nginx_up() {
         server_block "$PORT_B" bench-b.test "$WORK/b.key" "$WORK/c.key"
         printf '}\n'
     } >"$WORK/nginx.conf"
-    in_srv nginx -p "$WORK/" -e "$WORK/logs/error.log" \
+    ip netns exec "$NS_SRV" nginx -p "$WORK/" -e "$WORK/logs/error.log" \
         -c "$WORK/nginx.conf" &
     NGINX_PID=$!
     for ((i = 0; i < 100; i++)); do
         if [ -n "$(in_srv ss -Htln "sport = :$PORT_B")" ]; then
+            # Both pages must be served, before any capture starts.
+            in_cli curl -fsSk -o /dev/null \
+                "https://$ADDR_SRV:$PORT_A/ok.txt" ||
+                die "nginx does not serve ok.txt"
+            in_cli curl -fsSk -o /dev/null -r 0-0 \
+                "https://$ADDR_SRV:$PORT_B/bulk.bin" ||
+                die "nginx does not serve bulk.bin"
             return 0
         fi
         sleep 0.1
@@ -189,8 +200,8 @@ nginx_up() {
 # cap_start FILE: tcpdump on the server end of the veth pair.
 cap_start() {
     local i
-    in_srv tcpdump -i "$VETH_SRV" -s "$SNAPLEN" -B 262144 -w "$1" \
-        tcp 2>"$WORK/tcpdump.log" &
+    ip netns exec "$NS_SRV" tcpdump -i "$VETH_SRV" -s "$SNAPLEN" \
+        -B 262144 -w "$1" tcp 2>"$WORK/tcpdump.log" &
     TCPDUMP_PID=$!
     for ((i = 0; i < 100; i++)); do
         if grep -q 'listening on' "$WORK/tcpdump.log"; then
@@ -212,24 +223,25 @@ cap_stop() {
         tr '\n' ' ')"
 }
 
+# st TAG PORT S_TIME-OPTIONS...: one s_time client in the background,
+# fetching the 3-byte page. s_time sends no SNI.
+st() {
+    local tag=$1 port=$2
+    shift 2
+    ip netns exec "$NS_CLI" openssl s_time -connect "$ADDR_SRV:$port" \
+        -www /ok.txt "$@" >"$WORK/st-$tag.log" 2>&1 &
+    LOOP_PIDS+=($!)
+}
+
 # hs_loops SECONDS: start the four handshake loops (TLS 1.2 and 1.3, full
-# and resumed; two of them to each server) HS_LOOPS times each, in the
-# background, each fetching the 3-byte page. s_time sends no SNI.
+# and resumed; two of them to each server) HS_LOOPS times each.
 hs_loops() {
     local t=$1 i
     for ((i = 0; i < HS_LOOPS; i++)); do
-        in_cli openssl s_time -connect "$ADDR_SRV:$PORT_A" -tls1_2 -new \
-            -time "$t" -www /ok.txt >"$WORK/st-12n-$i.log" 2>&1 &
-        LOOP_PIDS+=($!)
-        in_cli openssl s_time -connect "$ADDR_SRV:$PORT_A" -tls1_3 -reuse \
-            -time "$t" -www /ok.txt >"$WORK/st-13r-$i.log" 2>&1 &
-        LOOP_PIDS+=($!)
-        in_cli openssl s_time -connect "$ADDR_SRV:$PORT_B" -tls1_3 -new \
-            -time "$t" -www /ok.txt >"$WORK/st-13n-$i.log" 2>&1 &
-        LOOP_PIDS+=($!)
-        in_cli openssl s_time -connect "$ADDR_SRV:$PORT_B" -tls1_2 -reuse \
-            -time "$t" -www /ok.txt >"$WORK/st-12r-$i.log" 2>&1 &
-        LOOP_PIDS+=($!)
+        st "12n-$i" "$PORT_A" -tls1_2 -new -time "$t"
+        st "13r-$i" "$PORT_A" -tls1_3 -reuse -time "$t"
+        st "13n-$i" "$PORT_B" -tls1_3 -new -time "$t"
+        st "12r-$i" "$PORT_B" -tls1_2 -reuse -time "$t"
     done
 }
 
@@ -260,7 +272,7 @@ bulk() {
             ver="--tlsv1.2 --tls-max 1.2" name=bench-a.test port=$PORT_A
         fi
         # shellcheck disable=SC2086
-        in_cli curl -sSk $ver --limit-rate "$BULK_RATE" \
+        in_cli curl -fsSk $ver --limit-rate "$BULK_RATE" \
             --resolve "$name:$port:$ADDR_SRV" -o /dev/null \
             "https://$name:$port/bulk.bin" ||
             die "bulk download $i failed"
@@ -293,6 +305,7 @@ main() {
     check_tools
     mkdir -p "$OUT"
     WORK=$(mktemp -d /tmp/swb-gen.XXXXXX)
+    chmod 755 "$WORK" # nginx's workers run as nobody
     net_up
     nginx_up
     make_bulk

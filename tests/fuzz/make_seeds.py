@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Write seed corpora for the fuzz harnesses from the captures in pcaps/.
 
-usage: make_seeds.py PCAP_DIR OUT_DIR
+usage: make_seeds.py OUT_DIR PCAP_DIR...
 
 OUT_DIR/fuzz_packet: each distinct frame, re-framed for every link type the
 decoder knows (selector byte, 2-byte wire extra, frame; see fuzz_packet.c).
 OUT_DIR/fuzz_tls: each TCP connection's payload in packet order as chunks
-(see fuzz_tls.c). OUT_DIR/fuzz_pipeline: each connection as its own pcap,
-and the same connections with the first 4 frames' payloads split.
+(see fuzz_tls.c). OUT_DIR/fuzz_pipeline: each capture file under 200 KB as
+it is, and each connection as its own pcap.
 Standard library only. The seeds are then minimised into tests/fuzz/corpus
 with libFuzzer's -merge=1 (see the README).
 """
@@ -24,6 +24,8 @@ SEL = {"null": 0, "en10mb": 1, "raw": 2, "raw14": 3, "raw101": 4,
 def read_pcap(path):
     """(linktype, [(sec, usec, frame)]) of a classic little-endian pcap."""
     data = open(path, "rb").read()
+    if len(data) < 24:
+        return None, []
     magic, = struct.unpack("<I", data[:4])
     if magic not in (0xa1b2c3d4, 0xa1b23c4d):
         return None, []
@@ -65,12 +67,14 @@ def link_variants(eth):
 
 def tcp_of(eth):
     """(src, dst, flags, payload) of an Ethernet/IPv4/TCP frame, or None."""
-    if eth[12:14] != b"\x08\x00" or eth[23] != 6:
+    if len(eth) < 54 or eth[12:14] != b"\x08\x00" or eth[23] != 6:
         return None
     ip = eth[14:]
     ihl = (ip[0] & 15) * 4
     total, = struct.unpack(">H", ip[2:4])
     tcp = ip[ihl:total]
+    if len(tcp) < 20:
+        return None
     doff = (tcp[12] >> 4) * 4
     src = (ip[12:16], tcp[0:2])
     dst = (ip[16:20], tcp[2:4])
@@ -100,12 +104,17 @@ def pcap_bytes(frames):
 
 
 def main():
-    src_dir, out_dir = sys.argv[1], sys.argv[2]
+    out_dir, src_dirs = sys.argv[1], sys.argv[2:]
     seen = set()
-    for name in sorted(os.listdir(src_dir)):
-        if not name.endswith(".pcap"):
+    paths = sorted(os.path.join(d, n) for d in src_dirs
+                   for n in os.listdir(d) if n.endswith((".pcap", ".pcapng")))
+    for path in paths:
+        if os.path.getsize(path) > 1000000:
             continue
-        linktype, frames = read_pcap(os.path.join(src_dir, name))
+        if os.path.getsize(path) < 200000:
+            with open(path, "rb") as f:
+                write(os.path.join(out_dir, "fuzz_pipeline"), f.read())
+        linktype, frames = read_pcap(path)
         if linktype != 1:
             continue
         conns = {}
@@ -123,6 +132,8 @@ def main():
             conns.setdefault(key, []).append(fr)
         for cf in conns.values():
             seg = [f for f in cf if tcp_of(f[2])[3]]
+            if not seg:
+                continue
             write(os.path.join(out_dir, "fuzz_tls"), tls_chunks(seg))
             write(os.path.join(out_dir, "fuzz_pipeline"), pcap_bytes(cf))
     write(os.path.join(out_dir, "fuzz_tls"), b"\xff" + bytes(8))

@@ -237,7 +237,15 @@ def ch_with(exts):
 
 
 def overrun_record(path):
-    # A record announcing 300 bytes whose stream ends after 45.
+    # After a good ClientHello, a record announcing 2^14 + 2049 bytes:
+    # beyond any record's bound. (As a stream's first bytes it would not
+    # be taken for TLS at all.)
+    hdr = u8(22) + u16(0x0303) + u16(16384 + 2049)
+    write_conn(path, ch_with(b"") + hdr + bytes(100), b"")
+
+
+def record_cut_by_fin(path):
+    # A record announcing 300 bytes whose stream ends (FIN) after 45.
     hdr = u8(22) + u16(0x0301) + u16(300)
     write_conn(path, hdr + client_hello()[:40], b"")
 
@@ -327,17 +335,42 @@ def big_ticket(path):
 
 
 def conflicting_overlap(path):
-    # The ClientHello sent twice over the same sequence numbers with
-    # different bytes: the first copy wins, the other is counted.
+    # The ClientHello's tail arrives first, out of order, twice over the
+    # same sequence numbers with one byte different; then its head fills
+    # the hole. The first copy wins and the second is counted.
     w = PcapWriter(path)
     c = Conn()
     ts = T0
     ch = ch_with(ext(0x23, b""))
+    frames = c.handshake()
     start = c.seq[0]
-    frames = c.handshake() + c.send(0, ch)
     evil = bytearray(ch)
     evil[60] ^= 0xff
+    frames.append(c.frame(0, PSH, ch[10:], seq=start + 10))
     frames.append(c.frame(0, PSH, bytes(evil[10:]), seq=start + 10))
+    frames.append(c.frame(0, PSH, ch[:10], seq=start))
+    c.seq[0] += len(ch)
+    frames += c.send(1, server_flight_full()) + c.close()
+    for fr in frames:
+        w.add(ts, fr)
+        ts += 1000
+    w.close()
+
+
+def resent_conflict(path):
+    # A segment already delivered is sent again with other bytes: the
+    # bytes handed on are kept no longer, so this goes uncounted (see the
+    # README's Limitations); the parse is not disturbed.
+    w = PcapWriter(path)
+    c = Conn()
+    ts = T0
+    ch = ch_with(ext(0x23, b""))
+    frames = c.handshake()
+    start = c.seq[0]
+    frames += c.send(0, ch)
+    evil = bytearray(ch)
+    evil[60] ^= 0xff
+    frames.append(c.frame(0, PSH, bytes(evil), seq=start))
     frames += c.send(1, server_flight_full()) + c.close()
     for fr in frames:
         w.add(ts, fr)
@@ -400,13 +433,47 @@ def ooo_flood(path, n=50000):
     w.close()
 
 
+def ooo_tiny_reverse(path, n=50000):
+    # 50,000 1-byte segments past a hole, in descending sequence order:
+    # each lands before every piece held, the worst order for a sorted
+    # list of held pieces.
+    w = PcapWriter(path)
+    c = Conn()
+    ts = T0
+    for fr in c.handshake():
+        w.add(ts, fr)
+        ts += 1
+    base = c.seq[0] + 100
+    for i in range(n, 0, -1):
+        w.add(ts, c.frame(0, PSH, b"x", seq=base + i))
+        ts += 1
+    w.close()
+
+
 def never_end(path, n=2000):
     # n TLS flows that never close: handshakes reported at end of input.
     w = PcapWriter(path)
     ts = T0
     for i in range(n):
-        c = Conn(sport=10000 + i, cli=(10, 2, i >> 8 & 0xff, i & 0xff))
+        c = Conn(sport=10000 + i % 50000,
+                 cli=(10, 2 + (i >> 16), i >> 8 & 0xff, i & 0xff))
         for fr in c.handshake() + c.send(0, ch_with(ext(0x23, b""))):
+            w.add(ts, fr)
+            ts += 10
+    w.close()
+
+
+def big_announce(path, n=20000):
+    # n flows whose ClientHello announces 256 KiB - 1 (the most stekwatch
+    # keeps) in a 9-byte stream that then stops: memory must follow the
+    # bytes that came, not the lengths announced.
+    w = PcapWriter(path)
+    ts = T0
+    head = u8(22) + u16(0x0301) + u16(16384) + u8(1) + u24(256 * 1024 - 1)
+    for i in range(n):
+        c = Conn(sport=10000 + i % 50000,
+                 cli=(10, 3 + (i >> 16), i >> 8 & 0xff, i & 0xff))
+        for fr in c.handshake() + c.send(0, head):
             w.add(ts, fr)
             ts += 10
     w.close()
@@ -435,17 +502,21 @@ def not_capture(path):
         f.write(b"GET / HTTP/1.1\r\nHost: example\r\n\r\n" * 4)
 
 
-def mixed_links(path):
-    # Interface 0 Ethernet, interface 1 raw IP; a whole connection on the
-    # first, then one packet on the second.
+def mixed_links(path, upfront=False):
+    # A whole connection on an Ethernet interface, then a second interface
+    # of raw IP and one packet on it; or both interfaces declared first.
     c = Conn()
     frames = c.handshake() + c.send(0, ch_with(ext(0x23, b"")))
     frames += c.send(1, server_flight_full()) + c.close()
-    out = pcapng_shb() + pcapng_idb(LINK_EN10MB) + pcapng_idb(LINK_RAW)
+    out = pcapng_shb() + pcapng_idb(LINK_EN10MB)
+    if upfront:
+        out += pcapng_idb(LINK_RAW)
     ts = T0
     for fr in frames:
         out += pcapng_epb(0, ts, fr)
         ts += 1000
+    if not upfront:
+        out += pcapng_idb(LINK_RAW)
     out += pcapng_epb(1, ts, frames[0][14:])
     with open(path, "wb") as f:
         f.write(out)
@@ -474,6 +545,7 @@ def random_bytes(path):
 # name: (function, extension)
 CASES = {
     "overrun-record": (overrun_record, "pcap"),
+    "record-cut-by-fin": (record_cut_by_fin, "pcap"),
     "overrun-handshake": (overrun_handshake, "pcap"),
     "overrun-extension": (overrun_extension, "pcap"),
     "overrun-vector": (overrun_vector, "pcap"),
@@ -485,17 +557,21 @@ CASES = {
     "10000-records": (many_records, "pcap"),
     "ticket-65535": (big_ticket, "pcap"),
     "overlap-conflict": (conflicting_overlap, "pcap"),
+    "resent-conflict": (resent_conflict, "pcap"),
     "one-direction": (one_direction, "pcap"),
     "syn-flood": (syn_flood, "pcap"),
     "dup-flood": (dup_flood, "pcap"),
     "ooo-flood": (ooo_flood, "pcap"),
+    "ooo-tiny-reverse": (ooo_tiny_reverse, "pcap"),
     "never-end": (never_end, "pcap"),
+    "big-announce": (big_announce, "pcap"),
     "snaplen-64": (lambda p: snaplen(p, 64), "pcap"),
     "snaplen-128": (lambda p: snaplen(p, 128), "pcap"),
     "cut-last": (cut_last, "pcap"),
     "empty-file": (empty_file, "pcap"),
     "not-a-capture": (not_capture, "pcap"),
     "mixed-links": (mixed_links, "pcapng"),
+    "mixed-links-upfront": (lambda p: mixed_links(p, True), "pcapng"),
     "unknown-link": (unknown_link, "pcap"),
     "random-frames": (random_bytes, "pcap"),
 }

@@ -168,8 +168,11 @@ static void test_psk_resumed(void **state)
     assert_string_equal(STR(json_array_get(offs, 0), "format"), "nss");
     assert_string_equal(STR(json_array_get(offs, 0), "key_name"),
                         "4e5353210102030405060708090a0b0c");
+    /* 8 bytes name no key: no key name, and no format either */
     assert_true(
         json_is_null(json_object_get(json_array_get(offs, 1), "key_name")));
+    assert_true(
+        json_is_null(json_object_get(json_array_get(offs, 1), "format")));
     assert_string_equal(STR(j, "outcome"), "resumed");
     assert_string_equal(STR(j, "resumed_by"), "psk");
     assert_int_equal(

@@ -177,6 +177,30 @@ static const struct verdict_case verdict_cases[] = {
      3 * DAY,
      "key a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1 in use for 3d 0h 0m, longer than "
      "the 24h limit"},
+    {"the same under a 2d policy: the limit as typed",
+     2 * DAY,
+     {{'I', T0, 0xa1, 1}, {'I', T0 + 3 * DAY, 0xa1, 2}},
+     SW_VERDICT_STALE,
+     1,
+     3 * DAY,
+     "key a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1 in use for 3d 0h 0m, longer than "
+     "the 2d limit"},
+    {"24 ms over a 12h limit: the exact seconds show why",
+     12 * HOUR,
+     {{'I', T0, 0xa1, 1}, {'I', T0 + 12 * HOUR + 24 * 1000 * 1000, 0xa1, 2}},
+     SW_VERDICT_STALE,
+     1,
+     12 * HOUR + 24 * 1000 * 1000,
+     "key a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1 in use for 12h 0m (43200.024 s), "
+     "longer than the 12h limit"},
+    {"90 minute policy, seen 80 min 0.5 s",
+     90 * MIN,
+     {{'I', T0, 0xa1, 1}, {'I', T0 + 80 * MIN + SEC / 2, 0xa1, 2}},
+     SW_VERDICT_UNKNOWN,
+     1,
+     80 * MIN + SEC / 2,
+     "observed for only 1h 20m (4800.5 s), less than the 90m limit; no "
+     "rotation seen"},
     {"too few observations: one key over 2h 3m",
      24 * HOUR,
      {{'I', T0, 0xa1, 1}, {'I', T0 + 2 * HOUR + 3 * MIN, 0xa1, 2}},
@@ -343,8 +367,17 @@ static void test_digest_link_and_hint(void **state)
     assert_int_equal(a.keys[0].max_accepted_ticket_age, 5 * HOUR - 10000000);
     s = &a.servers[0];
     assert_true(has_note(s, "ticket accepted after its lifetime hint ran out: "
-                            "1 times, the oldest 4h 59m old against a hint "
-                            "of 7200s"));
+                            "1 time, the oldest 4h 59m (17999.99 s) old "
+                            "against a hint of 2h"));
+    sw_analysis_free(&a);
+
+    /* A second late redemption (3 h 50 min old): plural. */
+    offer(kt, "a.example", T0 + 4 * HOUR, 0xa1, 2, true);
+    assert_int_equal(sw_keytable_analyse(kt, NULL, &a), SW_OK);
+    assert_true(has_note(&a.servers[0],
+                         "ticket accepted after its lifetime hint ran out: "
+                         "2 times, the oldest 4h 59m (17999.99 s) old "
+                         "against a hint of 2h"));
     sw_analysis_free(&a);
     sw_keytable_free(kt);
 
@@ -612,6 +645,58 @@ static void test_no_tickets(void **state)
     sw_keytable_free(kt);
 }
 
+/* TLS 1.3 PSK identities shorter than a key name (as in Zeek's
+ * tls13_psk_succesfull.pcap): counted, no key, and the note says tickets
+ * were seen rather than "no session tickets seen"; a state keeps it. */
+static void test_short_psk_identity(void **state)
+{
+    static const uint8_t ident[2][8] = {
+        {0xde, 0xad, 0xbe, 0xef, 0x00, 0x00, 0x00, 0x01}, /* opaque id */
+        {0xde, 0xad, 0xbe, 0xef, 0x00, 0x00, 0x00, 0x02}, /* opaque id */
+    };
+    struct sw_keytable *kt = sw_keytable_new(), *cp = sw_keytable_new();
+    struct sw_keytable_totals tot;
+    struct sw_tls_handshake hs;
+    struct sw_analysis a;
+    uint8_t *b;
+    size_t n;
+
+    (void)state;
+    for (size_t i = 0; i < 2; i++) {
+        hs_init(&hs, "psk.example", T0 + (int64_t)i * HOUR);
+        hs.version = 0x0304;
+        hs.offered = SW_OFFER_PSK;
+        hs.n_offered = 1;
+        fill(&hs.offered_tickets[0], ident[i], sizeof(ident[i]), T0, 0);
+        hs.outcome = SW_OUTCOME_RESUMED;
+        hs.resumed_by = SW_RESUMED_PSK;
+        hs.selected_identity = 0;
+        hs.accepted = 0;
+        assert_int_equal(sw_keytable_add(kt, &hs), SW_OK);
+        assert_int_equal(sw_keytable_analyse(kt, NULL, &a), SW_OK);
+        assert_int_equal(a.n_keys, 0);
+        assert_int_equal(a.servers[0].verdict, SW_VERDICT_UNKNOWN);
+        assert_false(has_note(&a.servers[0], "no session tickets seen"));
+        assert_true(has_note(&a.servers[0],
+                             i == 0 ? "no key name in the 1 ticket seen "
+                                      "(shorter than the key id)"
+                                    : "no key name in the 2 tickets seen "
+                                      "(shorter than the key id)"));
+        sw_analysis_free(&a);
+    }
+    sw_keytable_totals(kt, &tot);
+    assert_int_equal(tot.no_key_name, 2);
+    assert_int_equal(sw_keytable_export(kt, &b, &n), SW_OK);
+    assert_int_equal(sw_keytable_import(cp, b, n), SW_OK);
+    assert_int_equal(sw_keytable_analyse(cp, NULL, &a), SW_OK);
+    assert_true(has_note(&a.servers[0], "no key name in the 2 tickets seen "
+                                        "(shorter than the key id)"));
+    sw_analysis_free(&a);
+    free(b);
+    sw_keytable_free(cp);
+    sw_keytable_free(kt);
+}
+
 /* Max age 1 h: an issue 2 h later forgets the first digest, whose
  * redemption then has no link; the loss is counted. */
 static void test_digest_expiry(void **state)
@@ -673,7 +758,7 @@ static void test_export_import(void **state)
         assert_int_not_equal(sw_keytable_import(cp, b1, cut), SW_OK);
         sw_keytable_free(cp);
     }
-    b1[7] = 2; /* format version 2 */
+    b1[7] = 3; /* format version 3 */
     cp = sw_keytable_new();
     assert_int_equal(sw_keytable_import(cp, b1, n1), SW_UNSUPPORTED);
     sw_keytable_free(cp);
@@ -696,6 +781,7 @@ int main(void)
         cmocka_unit_test(test_no_sni_and_renewal),
         cmocka_unit_test(test_no_tickets),
         cmocka_unit_test(test_digest_expiry),
+        cmocka_unit_test(test_short_psk_identity),
         cmocka_unit_test(test_export_import),
     };
 

@@ -111,6 +111,12 @@ static const uint8_t null_af30_be[] = {0, 0, 0, 30, IP6_TCP};
 static const uint8_t null_af7[] = {7, 0, 0, 0, IP4_TCP}; /* AF_ISO */
 static const uint8_t null_short[] = {2, 0, 0};
 
+/* PPP: with the HDLC-like address 0xff and control 0x03, or without */
+static const uint8_t ppp_hdlc_ipv4[] = {0xff, 0x03, 0x00, 0x21, IP4_TCP};
+static const uint8_t ppp_ipv6[] = {0x00, 0x57, IP6_TCP};
+static const uint8_t ppp_lcp[] = {0xc0, 0x21, 0x01, 0x01}; /* LCP request */
+static const uint8_t ppp_short[] = {0xff, 0x03, 0x00};
+
 static const uint8_t ipv4_options[] = {
     0x46, 0x00, 0, 48,      /* IHL 6: 4 option bytes; total 48 */
     0x00, 0x01, 0x40, 0x00,
@@ -256,8 +262,13 @@ static const struct dcase cases[] = {
     {"null af 7", 0, F(null_af7), 0, EX_NOT_TCP, -1, 0, 0, 0, 0},
     {"null short", 0, F(null_short), 0, EX_BROKEN, SW_CAP_AN_LINK_TRUNCATED, 0,
      0, 0, 0},
-    {"unknown link ppp", 9, F(raw_ipv4), 0, EX_LINK, SW_CAP_AN_LINK_UNKNOWN, 0,
-     0, 0, 0},
+    {"ppp hdlc ipv4", 9, F(ppp_hdlc_ipv4), 0, EX_TCP, -1, 4, 4, 4, 0},
+    {"ppp ipv6", 9, F(ppp_ipv6), 0, EX_TCP, -1, 6, 4, 4, 0},
+    {"ppp lcp", 9, F(ppp_lcp), 0, EX_NOT_TCP, -1, 0, 0, 0, 0},
+    {"ppp short", 9, F(ppp_short), 0, EX_BROKEN, SW_CAP_AN_LINK_TRUNCATED, 0, 0,
+     0, 0},
+    {"unknown link 802.11", 105, F(raw_ipv4), 0, EX_LINK,
+     SW_CAP_AN_LINK_UNKNOWN, 0, 0, 0, 0},
     {"ipv4 options", 12, F(ipv4_options), 0, EX_TCP, -1, 4, 4, 4, 0},
     {"ipv4 options cut", 12, F(ipv4_options_cut), 0, EX_BROKEN,
      SW_CAP_AN_IP_TRUNCATED, 0, 0, 0, 0},
@@ -399,11 +410,25 @@ static void test_anomaly_names(void **state)
 
     (void)state;
     for (a = 0; a < SW_CAP_AN_COUNT; a++)
-        assert_string_not_equal(sw_cap_anomaly_name(a), "unknown_anomaly");
+        assert_string_not_equal(sw_cap_anomaly_name((enum sw_cap_anomaly)a),
+                                "unknown_anomaly");
     assert_string_equal(sw_cap_anomaly_name(SW_CAP_AN_SNAPLEN_CUT),
                         "snaplen_cut");
     assert_string_equal(sw_cap_anomaly_name(SW_CAP_AN_COUNT),
                         "unknown_anomaly");
+}
+
+/* The link types the decoder reads, as the command warns about others. */
+static void test_dlt_known(void **state)
+{
+    static const int known[] = {0, 1, 9, 12, 14, 101, 108, 113, 228, 229, 276};
+    static const int unknown[] = {-1, 2, 105, 127, 147, 65535};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        assert_true(sw_packet_dlt_known(known[i]));
+    for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+        assert_false(sw_packet_dlt_known(unknown[i]));
 }
 
 int main(void)
@@ -412,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_decode_table),
         cmocka_unit_test(test_decode_no_wirelen_and_prefixes),
         cmocka_unit_test(test_anomaly_names),
+        cmocka_unit_test(test_dlt_known),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

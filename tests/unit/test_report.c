@@ -14,6 +14,7 @@
 #include <openssl/sha.h>
 
 #include "common/timefmt.h"
+#include "report/json.h"
 #include "report/report.h"
 
 #define SEC SW_NS_PER_SEC
@@ -302,16 +303,19 @@ static void test_csv(void **state)
     /* header, odd (1 key), ok (2 keys), stale (1 key) */
     assert_int_equal(n, 5);
     assert_string_equal(
-        line[0], "server,verdict,handshakes,resumed,longest_key_in_use,"
+        line[0], "server,server_addresses,verdict,handshakes,resumed,"
+                 "longest_key_in_use,"
                  "key_name,format,issued,first_issued,last_issued,offered,"
                  "first_offered,last_offered,accepted,last_accepted,rejected,"
                  "first_rejected,max_accepted_ticket_age,lifetime_hints,"
                  "in_use,key_server_names,notes");
     /* RFC 4180: the comma and the quote force quoting, the quote doubled */
-    assert_memory_equal(line[1], "\"odd,\"\"name\",unknown,1,0,0,dddd", 31);
+    assert_memory_equal(
+        line[1], "\"odd,\"\"name\",192.0.2.1:443,unknown,1,0,0,dddd", 45);
     assert_string_equal(
         line[2],
-        "ok.example,ok,6,1,7199.5,a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1,"
+        "ok.example,192.0.2.1:443,ok,6,1,7199.5,"
+        "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1,"
         "keyname16,2,2025-12-01T00:00:01.000000Z,2025-12-01T01:00:01.000000Z,"
         "2,2025-12-01T02:00:00.000000Z,2025-12-02T01:00:00.000000Z,1,"
         "2025-12-01T02:00:00.500000Z,1,2025-12-02T01:00:00.500000Z,3599.5,"
@@ -319,7 +323,8 @@ static void test_csv(void **state)
         "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1 rejected after key "
         "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2 appeared");
     assert_non_null(strstr(line[3], ",b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2,"));
-    assert_memory_equal(line[4], "stale.example,stale,2,0,259200,cccc", 35);
+    assert_memory_equal(
+        line[4], "stale.example,192.0.2.1:443,stale,2,0,259200,cccc", 49);
     /* the note holds a comma: quoted */
     assert_non_null(strstr(line[4], ",\"key cccccccccccccccccccccccccccccccc "
                                     "in use for 3d 0h 0m, longer than the "
@@ -342,6 +347,7 @@ static void test_text(void **state)
                                  "rejected 1, unknown 1)\n"));
     assert_non_null(strstr(text, "anomalies:    ip_truncated 5, "
                                  "tls_record_bad_type 2\n"));
+    assert_non_null(strstr(text, "max key age:  24h\n"));
     assert_non_null(strstr(text, "verdicts:     1 ok, 1 stale, 1 unknown\n"));
     /* aligned: server names padded to the longest ("stale.example") */
     assert_non_null(strstr(text, "\nSERVER         VERDICT  KEYS  HANDSHAKES  "
@@ -360,6 +366,92 @@ static void test_text(void **state)
                                  "         0  2025-12-01 00:00:01  "
                                  "2025-12-04 00:00:01  3d 0h 0m  -"));
     free(text);
+}
+
+/* Limits as typed, durations with the seconds the rounding hid. */
+static void test_duration_text(void **state)
+{
+    static const struct {
+        int64_t ns;
+        const char *limit, *exact;
+    } cases[] = {
+        {24 * HOUR, "24h", "1d 0h 0m"},
+        {2 * DAY, "2d", "2d 0h 0m"},
+        {7 * DAY, "7d", "7d 0h 0m"},
+        {48 * HOUR + 30 * 60 * SEC, "2910m", "2d 0h 30m"},
+        {12 * HOUR, "12h", "12h 0m"},
+        {12 * HOUR + 24 * 1000 * 1000, "43200.024s", "12h 0m (43200.024 s)"},
+        {HOUR + 1, "3600.000000001s", "1h 0m (3600.000000001 s)"},
+        {90 * 60 * SEC, "90m", "1h 30m"},
+        {3601 * SEC, "3601s", "1h 0m (3601 s)"},
+        {45 * SEC, "45s", "45s"},
+        {SEC / 2, "0.5s", "0s (0.5 s)"},
+    };
+    char buf[SW_TIME_STRLEN + 32];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_string_equal(sw_text_limit(cases[i].ns, buf, sizeof(buf)),
+                            cases[i].limit);
+        assert_string_equal(
+            sw_text_duration_exact(cases[i].ns, buf, sizeof(buf)),
+            cases[i].exact);
+    }
+}
+
+/* A 2d policy in the header; the digest cap's evictions are an anomaly,
+ * expiry at the max ticket age is not; a server at two addresses gets
+ * them ";"-joined in the CSV; "1 byte". */
+static void test_policy_anomalies_addresses(void **state)
+{
+    struct sw_keytable *kt = sw_keytable_new();
+    struct sw_policy pol = {2 * DAY};
+    struct sw_keytable_totals tot;
+    struct sw_tls_handshake hs;
+    struct sw_run_info run;
+    char *buf = NULL, *line[4];
+    size_t len = 0;
+    FILE *f;
+
+    (void)state;
+    sw_keytable_set_digest_cap(kt, 1);
+    sw_keytable_set_digest_max_age(kt, HOUR);
+    issue(kt, "two.example", T0, 0xa1, 1, 0);
+    issue(kt, "two.example", T0 + 2 * HOUR, 0xa1, 2, 0);     /* expires #1 */
+    issue(kt, "two.example", T0 + 2 * HOUR + 1, 0xa1, 3, 0); /* evicts #2 */
+    hs_init(&hs, "two.example", T0 + 3 * HOUR);
+    hs.server.addr[3] = 2; /* 192.0.2.2 */
+    assert_int_equal(sw_keytable_add(kt, &hs), SW_OK);
+    sw_keytable_totals(kt, &tot);
+    assert_int_equal(tot.digests_expired, 1);
+    assert_int_equal(tot.digests_evicted, 1);
+    memset(&run, 0, sizeof(run));
+    run.packets = 1;
+    run.bytes = 1;
+    run.first_packet = run.last_packet = SW_TIME_NONE;
+
+    f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_int_equal(sw_report_write(f, SW_FMT_TEXT, kt, &run, &pol), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, "packets:      1 (1 byte)\n"));
+    assert_non_null(strstr(buf, "anomalies:    report_digests_evicted 1\n"));
+    assert_null(strstr(buf, "expired"));
+    assert_non_null(strstr(buf, "max key age:  2d\n"));
+    assert_non_null(strstr(buf, "observed for only 2h 0m (7200.000000001 s), "
+                                "less than the 2d limit"));
+    free(buf);
+
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_int_equal(sw_report_write(f, SW_FMT_CSV, kt, &run, &pol), 0);
+    fclose(f);
+    assert_int_equal(lines(buf, line, 4), 2);
+    assert_memory_equal(line[1], "two.example,192.0.2.1:443;192.0.2.2:443,",
+                        40);
+    free(buf);
+    sw_keytable_free(kt);
 }
 
 /* Nothing stale: 0; an empty table writes empty lists. */
@@ -390,6 +482,8 @@ int main(void)
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_text),
+        cmocka_unit_test(test_duration_text),
+        cmocka_unit_test(test_policy_anomalies_addresses),
         cmocka_unit_test(test_empty_and_rc),
     };
 
