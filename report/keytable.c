@@ -94,6 +94,10 @@ struct sw_keytable {
     struct idx key_idx, srv_idx;
     struct dstore ds;
     struct sw_keytable_totals tot;
+    /* The server last found by address (no SNI): formatting an address
+     * for every such handshake would cost more than the rest. */
+    struct sw_endpoint last_addr;
+    uint32_t last_addr_srv; /* NONE32 when unset */
 };
 
 /* Grow *arr (n elements of size sz) so that one more fits: capacity is
@@ -375,6 +379,7 @@ struct sw_keytable *sw_keytable_new(void)
         kt->ds.max = SW_KEYTABLE_DIGEST_CAP;
         kt->ds.max_age = SW_KEYTABLE_DIGEST_MAX_AGE;
         kt->ds.latest = SW_TIME_NONE;
+        kt->last_addr_srv = NONE32;
     }
     return kt;
 }
@@ -474,10 +479,20 @@ static struct server *server_get(struct sw_keytable *kt,
     uint32_t e;
     size_t len;
 
-    if (name[0] == '\0' || memchr(hs->sni, '\0', sizeof(hs->sni)) == NULL)
+    if (name[0] == '\0' || memchr(hs->sni, '\0', sizeof(hs->sni)) == NULL) {
+        if (kt->last_addr_srv < kt->n_srv &&
+            sw_endpoint_cmp(&hs->server, &kt->last_addr) == 0) {
+            *out = kt->last_addr_srv;
+            return &kt->srv[*out];
+        }
         name = sw_endpoint_format(&hs->server, buf, sizeof(buf));
+    }
     e = idx_find(kt, &kt->srv_idx, str_hash(name), idx_srv_eq, name);
     if (e != NONE32) {
+        if (name == buf) {
+            kt->last_addr = hs->server;
+            kt->last_addr_srv = e;
+        }
         *out = e;
         return &kt->srv[e];
     }
@@ -494,6 +509,10 @@ static struct server *server_get(struct sw_keytable *kt,
     memcpy(s->name, name, len + 1);
     s->by_addr = name == buf;
     e = (uint32_t)kt->n_srv++;
+    if (s->by_addr) {
+        kt->last_addr = hs->server;
+        kt->last_addr_srv = e;
+    }
     idx_place(&kt->srv_idx, str_hash(name), e);
     *out = e;
     return s;
