@@ -98,16 +98,19 @@ void sw_json_time(FILE *out, int64_t ns)
         fprintf(out, "\"%s\"", sw_time_rfc3339(ns, buf, sizeof(buf)));
 }
 
-char *sw_json_seconds(int64_t ns, char *buf, size_t n)
+/* ns as seconds with `digits` decimals (6 or 9), trailing zeros and a
+ * bare decimal point dropped: "43200.024". */
+static char *seconds_to(int64_t ns, int digits, char *buf, size_t n)
 {
-    int64_t us = ns / 1000, whole, frac;
-    bool neg = us < 0;
-    int digits = 6;
+    int64_t unit = digits == 6 ? 1000 : 1, per_sec = SW_NS_PER_SEC / unit;
+    int64_t v = ns / unit;
+    bool neg = v < 0;
+    int64_t whole, frac;
 
     if (neg)
-        us = -us;
-    whole = us / 1000000;
-    frac = us % 1000000;
+        v = -v;
+    whole = v / per_sec;
+    frac = v % per_sec;
     if (frac == 0) {
         snprintf(buf, n, "%s%lld", neg ? "-" : "", (long long)whole);
         return buf;
@@ -121,28 +124,15 @@ char *sw_json_seconds(int64_t ns, char *buf, size_t n)
     return buf;
 }
 
-/* Seconds to the nanosecond, trailing zeros dropped: "43200.024". */
+char *sw_json_seconds(int64_t ns, char *buf, size_t n)
+{
+    return seconds_to(ns, 6, buf, n);
+}
+
+/* Seconds to the nanosecond: "43200.024093". */
 static char *seconds_ns(int64_t ns, char *buf, size_t n)
 {
-    int64_t whole = ns / SW_NS_PER_SEC, frac = ns % SW_NS_PER_SEC;
-    bool neg = ns < 0;
-    int digits = 9;
-
-    if (neg) {
-        whole = -whole;
-        frac = -frac;
-    }
-    if (frac == 0) {
-        snprintf(buf, n, "%s%lld", neg ? "-" : "", (long long)whole);
-        return buf;
-    }
-    while (frac % 10 == 0) {
-        frac /= 10;
-        digits--;
-    }
-    snprintf(buf, n, "%s%lld.%0*lld", neg ? "-" : "", (long long)whole, digits,
-             (long long)frac);
-    return buf;
+    return seconds_to(ns, 9, buf, n);
 }
 
 char *sw_text_limit(int64_t ns, char *buf, size_t n)
