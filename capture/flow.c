@@ -74,7 +74,6 @@ struct sw_flow_table {
     size_t live;
     uint64_t total;
     size_t buffered; /* held_bytes of all flows */
-    size_t states;   /* state_cost of every flow whose open ran */
     int64_t now;     /* latest packet time seen */
     uint64_t seed;   /* of the hash */
     /* The flow of the previous packet: packets come in trains of one
@@ -106,8 +105,6 @@ void sw_flow_config_default(struct sw_flow_config *cfg)
     cfg->max_ooo_per_flow = 256 * 1024;
     cfg->max_buffered_total = 256 * 1024 * 1024;
     cfg->idle_timeout = 600 * SW_NS_PER_SEC;
-    cfg->state_cost = 0;
-    cfg->max_state_total = 512 * 1024 * 1024;
 }
 
 /* Multiply-xor over the five 64-bit words of the key, then a final
@@ -215,7 +212,6 @@ static void open_once(struct sw_flow_table *t, struct sw_flow *f, int64_t ts)
     if (f->opened)
         return;
     f->opened = true;
-    t->states += t->cfg.state_cost;
     if (t->cons.open)
         f->state = t->cons.open(t->cons.ctx, f, ts);
 }
@@ -489,8 +485,6 @@ static void close_flow(struct sw_flow_table *t, struct sw_flow *f,
     flush_half(t, f, SW_DIR_ACCEPTER, ts);
     if (t->cons.close)
         t->cons.close(t->cons.ctx, f, f->state, why, ts);
-    if (f->opened)
-        t->states -= t->cfg.state_cost;
     pp = &t->buckets[f->hash & (t->nbuckets - 1)];
     while (*pp != f)
         pp = &(*pp)->hnext;
@@ -658,25 +652,6 @@ struct sw_flow_table *sw_flow_table_new(const struct sw_flow_config *cfg,
     return t;
 }
 
-/* Evict the flows idle longest, never keep (the flow about to be fed),
- * until the consumer states fit their cap. Flows without state go too:
- * they are the oldest, and each flow is evicted at most once, so this
- * costs O(1) per packet over a run. */
-static void trim_states(struct sw_flow_table *t, const struct sw_flow *keep)
-{
-    struct sw_flow *g = t->oldest;
-
-    while (g && t->states > t->cfg.max_state_total) {
-        struct sw_flow *next = g->newer;
-
-        if (g != keep) {
-            t->c->anomalies[SW_CAP_AN_FLOW_EVICTED]++;
-            close_flow(t, g, SW_END_EVICTED, t->now);
-        }
-        g = next;
-    }
-}
-
 enum sw_status sw_flow_table_input(struct sw_flow_table *t,
                                    const struct sw_packet *pkt)
 {
@@ -719,7 +694,6 @@ enum sw_status sw_flow_table_input(struct sw_flow_table *t,
     } else {
         touch(t, f, t->now);
     }
-    trim_states(t, f);
     t->last = f;
     d = from_lo == f->opener_is_lo ? SW_DIR_OPENER : SW_DIR_ACCEPTER;
     return process(t, f, d, pkt);

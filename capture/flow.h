@@ -66,16 +66,10 @@ struct sw_flow_config {
                                   header, a few tens of bytes) */
     size_t max_buffered_total; /* out-of-order bytes held in all flows */
     int64_t idle_timeout;      /* ns without a packet before a flow ends */
-    size_t state_cost;         /* bytes one consumer state is counted for
-                                  (0: states are not counted) */
-    size_t max_state_total;    /* flows idle longest are evicted (counted
-                                  flow_evicted) while the states of
-                                  opened flows cost more than this */
 };
 
 /* Sensible defaults: 1,000,000 flows, 256 KiB per direction, 256 MiB in
- * all, 10 minutes idle; states not counted, 512 MiB of them when they are
- * (the consumer sets state_cost). */
+ * all, 10 minutes idle. */
 void sw_flow_config_default(struct sw_flow_config *cfg);
 
 /* A new empty table; NULL when out of memory. The consumer is copied. */

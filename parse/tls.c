@@ -23,7 +23,8 @@
 #define MSG_HDR_LEN 4
 #define MSG_MAX (256 * 1024) /* largest message body kept */
 #define SID_MAX 32
-#define HUNT_WIN 6 /* record header and handshake type */
+#define HUNT_WIN 6      /* record header and handshake type */
+#define MBUF_FIRST 4096 /* first allocation of a message buffer */
 
 enum content_type {
     CT_CCS = 20,
@@ -71,6 +72,7 @@ static const char *const anomaly_names[SW_TLS_AN_COUNT] = {
     [SW_TLS_AN_SSLV2_HELLO] = "sslv2-hello",
     [SW_TLS_AN_RECORD_BAD_VERSION] = "record-bad-version",
     [SW_TLS_AN_TOO_MANY_TICKETS] = "too-many-tickets",
+    [SW_TLS_AN_BUFFERS_FULL] = "buffers-full",
 };
 
 /* One direction's reassembly state. */
@@ -89,6 +91,8 @@ struct tls_dir {
     uint8_t mtype;
     size_t mlen, mgot;
     uint8_t *mbuf; /* body being kept (SSLv2 record too), or NULL */
+    size_t mcap;   /* bytes allocated at mbuf */
+    bool mkeep;    /* the current message's body is kept */
     bool hunting;  /* first bytes were not TLS: look for a later start */
     uint8_t win[HUNT_WIN];
     size_t win_len;
@@ -268,13 +272,21 @@ static void report(struct sw_tls_conn *c)
     free_tickets(c);
 }
 
+static void free_mbuf(struct sw_tls_conn *c, struct tls_dir *d)
+{
+    if (c->ctr)
+        c->ctr->held_bytes -= d->mcap;
+    free(d->mbuf);
+    d->mbuf = NULL;
+    d->mcap = 0;
+}
+
 static void drop_buffers(struct sw_tls_conn *c)
 {
     unsigned i;
 
     for (i = 0; i < 2; i++) {
-        free(c->d[i].mbuf);
-        c->d[i].mbuf = NULL;
+        free_mbuf(c, &c->d[i]);
         c->d[i].done = true;
     }
 }
@@ -312,6 +324,35 @@ static void count(struct sw_tls_conn *c, enum sw_tls_anomaly a)
 {
     if (c->ctr)
         c->ctr->anomalies[a]++;
+}
+
+/* Room for need bytes at d->mbuf, of a body of total bytes. The buffer
+ * grows with the bytes that come, doubling, not with the length the peer
+ * announces: a stream announcing 256 KiB and sending 9 bytes costs little.
+ * Buffers of all connections sharing the counters stay under
+ * SW_TLS_HELD_MAX. SW_OK, or the status of the failure (state dropped). */
+static enum sw_status reserve(struct sw_tls_conn *c, struct tls_dir *d,
+                              size_t need, size_t total)
+{
+    size_t ncap = d->mcap ? d->mcap : MBUF_FIRST;
+    uint8_t *nb;
+
+    if (need <= d->mcap)
+        return SW_OK;
+    while (ncap < need)
+        ncap *= 2;
+    if (ncap > total)
+        ncap = total;
+    if (c->ctr && c->ctr->held_bytes + (ncap - d->mcap) > SW_TLS_HELD_MAX)
+        return fail(c, SW_TLS_AN_BUFFERS_FULL);
+    nb = realloc(d->mbuf, ncap);
+    if (!nb)
+        return no_memory(c);
+    if (c->ctr)
+        c->ctr->held_bytes += ncap - d->mcap;
+    d->mbuf = nb;
+    d->mcap = ncap;
+    return SW_OK;
 }
 
 /* ---- tickets ---------------------------------------------------------- */
@@ -810,13 +851,13 @@ static enum sw_status message_end(struct sw_tls_conn *c, unsigned dir,
     struct sw_reader body;
     enum sw_status st;
 
-    sw_rd_init(&body, d->mbuf, d->mbuf ? d->mlen : 0);
+    sw_rd_init(&body, d->mbuf, d->mkeep ? d->mlen : 0);
     if ((int)dir == c->client_dir)
         st = client_message(c, d->mtype, &body, ts);
     else
         st = server_message(c, d->mtype, &body, ts);
-    free(d->mbuf);
-    d->mbuf = NULL;
+    free_mbuf(c, d);
+    d->mkeep = false;
     d->mhdr_len = 0;
     d->mgot = 0;
     return st;
@@ -843,11 +884,7 @@ static enum sw_status message_start(struct sw_tls_conn *c, unsigned dir,
     }
     if (keeps_body(d->mtype) && d->mlen > MSG_MAX)
         return fail(c, SW_TLS_AN_HANDSHAKE_TOO_LONG);
-    if (keeps_body(d->mtype) && d->mlen > 0) {
-        d->mbuf = malloc(d->mlen);
-        if (!d->mbuf)
-            return no_memory(c);
-    }
+    d->mkeep = keeps_body(d->mtype) && d->mlen > 0;
     if (d->mlen == 0)
         return message_end(c, dir, ts);
     return SW_OK;
@@ -871,10 +908,14 @@ static enum sw_status handshake_bytes(struct sw_tls_conn *c, unsigned dir,
         k = d->mlen - d->mgot;
         if (k > sw_rd_left(r))
             k = sw_rd_left(r);
-        if (d->mbuf)
+        if (d->mkeep) {
+            st = reserve(c, d, d->mgot + k, d->mlen);
+            if (st != SW_OK)
+                return st;
             sw_rd_copy(r, d->mbuf + d->mgot, k);
-        else
+        } else {
             sw_rd_skip(r, k);
+        }
         d->mgot += k;
         if (d->mgot == d->mlen)
             st = message_end(c, dir, ts);
@@ -926,8 +967,7 @@ static enum sw_status record_end(struct sw_tls_conn *c, unsigned dir,
     d->hdr_len = 0;
     if (d->sslv2) {
         st = parse_sslv2_hello(c, dir, ts);
-        free(d->mbuf);
-        d->mbuf = NULL;
+        free_mbuf(c, d);
         d->sslv2 = false;
         return st;
     }
@@ -963,6 +1003,7 @@ static enum sw_status sslv2_start(struct sw_tls_conn *c, unsigned dir)
     struct tls_dir *d = &c->d[dir];
     struct sw_reader h;
     uint16_t len;
+    enum sw_status st;
 
     sw_rd_init(&h, d->hdr, REC_HDR_LEN);
     sw_rd_u16(&h, &len);
@@ -970,9 +1011,9 @@ static enum sw_status sslv2_start(struct sw_tls_conn *c, unsigned dir)
     if (len < 3 + 6)
         return start_hunt(c, dir);
     d->rec_len = (size_t)len - 3; /* msg_type and version already read */
-    d->mbuf = malloc(d->rec_len);
-    if (!d->mbuf)
-        return no_memory(c);
+    st = reserve(c, d, d->rec_len, d->rec_len);
+    if (st != SW_OK)
+        return st;
     d->any_msg = true;
     return first_message(c, dir, HT_CLIENT_HELLO);
 }

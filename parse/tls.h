@@ -33,6 +33,8 @@ enum sw_tls_anomaly {
                                       only; the handshake goes on) */
     SW_TLS_AN_RECORD_BAD_VERSION,  /* record version major not 3 */
     SW_TLS_AN_TOO_MANY_TICKETS,    /* NewSessionTickets beyond those kept */
+    SW_TLS_AN_BUFFERS_FULL,        /* message buffers of all connections
+                                      at SW_TLS_HELD_MAX */
     SW_TLS_AN_COUNT
 };
 
@@ -44,7 +46,15 @@ struct sw_tls_counters {
     uint64_t connections; /* connections recognised as TLS */
     uint64_t handshakes;  /* handshakes reported */
     uint64_t anomalies[SW_TLS_AN_COUNT];
+    size_t held_bytes; /* message buffers allocated now, in all the
+                          connections counting here */
 };
+
+/* Handshake messages are buffered as their bytes come, up to 256 KiB each;
+ * the buffers of all connections sharing one sw_tls_counters stay under
+ * this many bytes (anomaly buffers-full drops the connection that would
+ * pass it). */
+#define SW_TLS_HELD_MAX ((size_t)256 * 1024 * 1024)
 
 /* What the client offered to resume with. Several may be set. */
 #define SW_OFFER_TICKET 0x01 /* non-empty session_ticket extension */

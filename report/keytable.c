@@ -989,6 +989,7 @@ static bool server_notes(const uint32_t *view_of, const struct server *s,
     size_t old = 0, newer = 0;
     const struct sw_key_view *k;
     bool ok = true, succ;
+    int rot_kind = s->rot_kind;
 
     if (v->no_key_id)
         ok &= add_note(v, "no key id in this server's tickets");
@@ -1017,12 +1018,17 @@ static bool server_notes(const uint32_t *view_of, const struct server *s,
                            sw_text_limit(limit, d2, sizeof(d2)));
     }
     succ = succession(a, v, &old, &newer);
-    if (s->rot_kind == 1)
+    /* The keys of a rotation are named only when both are listed: a key
+     * seen only at servers without key ids has no view (NONE32). */
+    if (s->rot_kind &&
+        (view_of[s->rot_old] == NONE32 || view_of[s->rot_new] == NONE32))
+        rot_kind = 0;
+    if (rot_kind == 1)
         ok &=
             add_note(v, "rotation seen: key %s rejected after key %s appeared",
                      a->keys[view_of[s->rot_old]].name,
                      a->keys[view_of[s->rot_new]].name);
-    else if (s->rot_kind == 2)
+    else if (rot_kind == 2)
         ok &= add_note(v, "rotation seen: key %s renewed with newer key %s",
                        a->keys[view_of[s->rot_old]].name,
                        a->keys[view_of[s->rot_new]].name);

@@ -23,9 +23,9 @@ static void touch(const struct sw_packet *pkt)
 {
     volatile uint8_t sink = 0;
 
-    sink ^= (uint8_t)(pkt->ts ^ pkt->seq ^ pkt->ack ^ pkt->window ^
-                      pkt->flags ^ pkt->src.port ^ pkt->dst.port ^
-                      pkt->src.family ^ pkt->dst.family);
+    sink ^= (uint8_t)(pkt->ts ^ pkt->seq ^ pkt->ack ^ pkt->window ^ pkt->flags ^
+                      pkt->src.port ^ pkt->dst.port ^ pkt->src.family ^
+                      pkt->dst.family);
     for (size_t i = 0; i < sizeof(pkt->src.addr); i++)
         sink ^= (uint8_t)(pkt->src.addr[i] ^ pkt->dst.addr[i]);
     if (pkt->payload_len > pkt->payload_wire_len)

@@ -85,8 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         feed(p, pc);
         sw_pipeline_flush(p);
         sw_pipeline_report(p, out, SW_FMT_JSON, sources, 1, &pol);
-        sw_pipeline_report(p, out, size % 2 ? SW_FMT_TEXT : SW_FMT_CSV,
-                           sources, 1, &pol);
+        sw_pipeline_report(p, out, size % 2 ? SW_FMT_TEXT : SW_FMT_CSV, sources,
+                           1, &pol);
         sw_pipeline_free(p);
     }
     pcap_close(pc); /* closes in */

@@ -57,14 +57,13 @@ static void on_handshake(void *ctx, const struct sw_tls_handshake *hs)
         touch_ticket(&hs->offered_tickets[i]);
     for (size_t i = 0; i < hs->n_issued; i++)
         touch_ticket(&hs->issued[i]);
-    sink_byte ^= (uint8_t)(hs->client.port ^ hs->server.port ^
-                           hs->client.family ^ hs->server.family ^
-                           hs->ts_client_hello ^ hs->ts_decision ^
-                           hs->client_version ^ hs->version ^
-                           hs->hello_retry ^ hs->asked_ticket ^ hs->offered ^
-                           hs->outcome ^ hs->resumed_by ^
-                           hs->selected_identity ^ hs->renewal ^ hs->alert ^
-                           hs->ticket_ack ^ hs->early_data ^ hs->psk_modes);
+    sink_byte ^=
+        (uint8_t)(hs->client.port ^ hs->server.port ^ hs->client.family ^
+                  hs->server.family ^ hs->ts_client_hello ^ hs->ts_decision ^
+                  hs->client_version ^ hs->version ^ hs->hello_retry ^
+                  hs->asked_ticket ^ hs->offered ^ hs->outcome ^
+                  hs->resumed_by ^ hs->selected_identity ^ hs->renewal ^
+                  hs->alert ^ hs->ticket_ack ^ hs->early_data ^ hs->psk_modes);
 }
 
 static void fuzz_nst(const uint8_t *data, size_t size)

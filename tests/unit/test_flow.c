@@ -357,8 +357,7 @@ static const struct fcase cases[] = {
      "40000 open;40000 d0 hi;40000 d0 x;40001 close idle@16;"
      "40000 close idle@19;40002 open;40002 d0 z;40002 close flush@100;"},
     {"half closed then idle", STEPS(half_closed_idle), 0, 0, 0, 10, 0, 1, 0, 0,
-     0,
-     "40000 open;40000 d0 hi;40000 close fin@20;40001 close flush@100;"},
+     0, "40000 open;40000 d0 hi;40000 close fin@20;40001 close flush@100;"},
     {"flow cap", STEPS(flow_cap), 2, 0, 0, 0, 0, 2, 0, 0, 1,
      "40000 close evicted@3;40001 open;40001 d0 b;40002 close flush@100;"
      "40001 close flush@100;"},
@@ -488,58 +487,11 @@ static void test_many_flows(void **state)
     sw_flow_table_free(t, 0);
 }
 
-/* Consumer states count against their cap: SYN-only flows open no state
- * and cost nothing there; flows with bytes do, and past the cap the flows
- * idle longest are evicted and counted. */
-static void test_state_cap(void **state)
-{
-    struct sw_flow_consumer cons = {0};
-    struct sw_flow_config cfg;
-    struct sw_cap_counters cnt;
-    struct sw_flow_table *t;
-    struct sw_packet p;
-    struct step syn = {0, 'A', S, 0, 0, "", 0, 1};
-    struct step data = {0, 'A', PA, 1, 0, "x", 0, 1};
-    struct rec r;
-    int i;
-
-    (void)state;
-    memset(&r, 0, sizeof(r));
-    memset(&cnt, 0, sizeof(cnt));
-    sw_flow_config_default(&cfg);
-    cfg.state_cost = 100;
-    cfg.max_state_total = 1000; /* 10 opened flows */
-    cons.ctx = &r;
-    cons.open = on_open;
-    cons.data = count_data;
-    t = sw_flow_table_new(&cfg, &cons, &cnt);
-    assert_non_null(t);
-    for (i = 0; i < 50; i++) {
-        syn.conn = i;
-        make_packet(&syn, &p);
-        assert_int_equal(sw_flow_table_input(t, &p), SW_OK);
-    }
-    assert_int_equal(sw_flow_table_live(t), 50);
-    assert_int_equal(cnt.anomalies[SW_CAP_AN_FLOW_EVICTED], 0);
-    for (i = 100; i < 120; i++) {
-        data.conn = i;
-        make_packet(&data, &p);
-        assert_int_equal(sw_flow_table_input(t, &p), SW_OK);
-    }
-    /* The 11th opened flow made the cap evict the 50 SYN-only flows, idle
-     * longest, and then the opened flows one by one. */
-    assert_int_equal(r.data_calls, 20);
-    assert_int_equal(sw_flow_table_live(t), 11);
-    assert_int_equal(cnt.anomalies[SW_CAP_AN_FLOW_EVICTED], 59);
-    sw_flow_table_free(t, 0);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flow_table),
         cmocka_unit_test(test_many_flows),
-        cmocka_unit_test(test_state_cap),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

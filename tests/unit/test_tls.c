@@ -1755,6 +1755,41 @@ static void test_nst13(void **state)
     assert_ptr_equal(nst.nonce, nst13_full + 9);
 }
 
+/* Message buffers grow with the bytes that come, not with the length
+ * announced, and all of them together stay under SW_TLS_HELD_MAX. */
+static void test_buffers_follow_bytes(void **state)
+{
+    /* clang-format off */
+    static const uint8_t head[] = {
+        0x16, 0x03, 0x01, 0x40, 0x00, /* handshake record, 16384 bytes */
+        0x01, 0x03, 0xff, 0xff,       /* ClientHello of 262143 bytes */
+        0x03, 0x03, 0, 0, 0, 0, 0, 0, 0, 0}; /* its first 10 bytes */
+    /* clang-format on */
+    static const struct sw_endpoint a = {4, {192, 0, 2, 1}, 40000};
+    static const struct sw_endpoint b = {4, {192, 0, 2, 2}, 443};
+    const struct sw_tls_sink sink = {NULL, NULL};
+    struct sw_tls_counters ctr;
+    struct sw_tls_conn *c;
+
+    (void)state;
+    memset(&ctr, 0, sizeof(ctr));
+    c = sw_tls_conn_new(&a, &b, &sink, &ctr);
+    assert_non_null(c);
+    assert_int_equal(sw_tls_conn_data(c, 0, head, sizeof(head), 1), SW_OK);
+    assert_true(ctr.held_bytes > 0 && ctr.held_bytes <= 4096);
+    sw_tls_conn_end(c, 2);
+    assert_int_equal(ctr.held_bytes, 0);
+
+    ctr.held_bytes = SW_TLS_HELD_MAX - 100; /* other connections' */
+    c = sw_tls_conn_new(&a, &b, &sink, &ctr);
+    assert_non_null(c);
+    assert_int_equal(sw_tls_conn_data(c, 0, head, sizeof(head), 1),
+                     SW_MALFORMED);
+    assert_int_equal(ctr.anomalies[SW_TLS_AN_BUFFERS_FULL], 1);
+    sw_tls_conn_end(c, 2);
+    assert_int_equal(ctr.held_bytes, SW_TLS_HELD_MAX - 100);
+}
+
 static void test_anomaly_names(void **state)
 {
     unsigned a;
@@ -1784,6 +1819,7 @@ int main(void)
         cmocka_unit_test(test_not_tls_early),
         cmocka_unit_test(test_nst12),
         cmocka_unit_test(test_nst13),
+        cmocka_unit_test(test_buffers_follow_bytes),
         cmocka_unit_test(test_anomaly_names),
     };
 
