@@ -722,6 +722,11 @@ void sw_flow_finish(struct sw_flow *f)
     free_held(f->t, &f->half[1]);
 }
 
+void sw_flow_drop_state(struct sw_flow *f)
+{
+    f->state = NULL;
+}
+
 const struct sw_endpoint *sw_flow_endpoint(const struct sw_flow *f,
                                            enum sw_flow_dir dir)
 {

@@ -92,6 +92,11 @@ void sw_flow_table_free(struct sw_flow_table *t, int64_t ts);
  * flow still ends (and close is called) on FIN, RST, idle or flush. */
 void sw_flow_finish(struct sw_flow *f);
 
+/* The consumer has freed its state for f: close will be given NULL. With
+ * sw_flow_finish, a flow whose parser has learnt all it can keeps only
+ * the flow table's own few hundred bytes until it ends. */
+void sw_flow_drop_state(struct sw_flow *f);
+
 /* The endpoint that sends in direction dir. */
 const struct sw_endpoint *sw_flow_endpoint(const struct sw_flow *f,
                                            enum sw_flow_dir dir);

@@ -59,6 +59,20 @@ static void *flow_open(void *ctx, struct sw_flow *f, int64_t ts)
                            &p->tls);
 }
 
+/* A parser with nothing more to learn has reported its handshake: free
+ * it now rather than when the flow ends (a long download would keep it
+ * for hours), and have the flow table skip the rest of the flow. */
+static void settle(struct sw_flow *f, void *state, int64_t ts)
+{
+    if (state && !sw_tls_conn_done(state))
+        return;
+    if (state) {
+        sw_tls_conn_end(state, ts);
+        sw_flow_drop_state(f);
+    }
+    sw_flow_finish(f);
+}
+
 static void flow_data(void *ctx, struct sw_flow *f, void *state,
                       enum sw_flow_dir dir, const uint8_t *b, size_t n,
                       int64_t ts)
@@ -66,8 +80,7 @@ static void flow_data(void *ctx, struct sw_flow *f, void *state,
     (void)ctx;
     if (state)
         sw_tls_conn_data(state, (unsigned)dir, b, n, ts);
-    if (!state || sw_tls_conn_done(state))
-        sw_flow_finish(f);
+    settle(f, state, ts);
 }
 
 static void flow_gap(void *ctx, struct sw_flow *f, void *state,
@@ -77,8 +90,7 @@ static void flow_gap(void *ctx, struct sw_flow *f, void *state,
     (void)len;
     if (state)
         sw_tls_conn_gap(state, (unsigned)dir, ts);
-    if (!state || sw_tls_conn_done(state))
-        sw_flow_finish(f);
+    settle(f, state, ts);
 }
 
 static void flow_close(void *ctx, struct sw_flow *f, void *state,

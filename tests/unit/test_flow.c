@@ -39,8 +39,10 @@ struct step {
 struct rec {
     char log[2048];
     size_t n;
-    int finish_after; /* call sw_flow_finish on this data call (0: never) */
+    int finish_after; /* on this data call (0: never), drop the state and
+                         call sw_flow_finish, as the pipeline does */
     int data_calls;
+    const struct sw_flow *dropped; /* the flow whose state was dropped */
 };
 
 static const char *const end_names[] = {"fin", "rst", "idle", "evicted",
@@ -80,8 +82,11 @@ static void on_data(void *ctx, struct sw_flow *f, void *state,
     (void)ts;
     assert_ptr_equal(state, ctx);
     add(r, f, "d%d %.*s;", (int)dir, (int)n, (const char *)p);
-    if (++r->data_calls == r->finish_after)
+    if (++r->data_calls == r->finish_after) {
+        sw_flow_drop_state(f);
         sw_flow_finish(f);
+        r->dropped = f;
+    }
 }
 
 static void on_gap(void *ctx, struct sw_flow *f, void *state,
@@ -95,9 +100,13 @@ static void on_gap(void *ctx, struct sw_flow *f, void *state,
 static void on_close(void *ctx, struct sw_flow *f, void *state,
                      enum sw_flow_end why, int64_t ts)
 {
-    (void)state;
-    add(ctx, f, "close %s@%lld;", end_names[why],
-        (long long)(ts / SW_NS_PER_SEC));
+    struct rec *r = ctx;
+
+    /* A dropped state is never handed back. */
+    if (f == r->dropped)
+        assert_null(state);
+    add(ctx, f, "close %s@%lld%s;", end_names[why],
+        (long long)(ts / SW_NS_PER_SEC), f == r->dropped ? " dropped" : "");
 }
 
 static void make_packet(const struct step *s, struct sw_packet *p)
@@ -362,7 +371,7 @@ static const struct fcase cases[] = {
      "40000 close evicted@3;40001 open;40001 d0 b;40002 close flush@100;"
      "40001 close flush@100;"},
     {"finish", STEPS(finish), 0, 0, 0, 0, 1, 0, 0, 0, 0,
-     "40000 open;40000 d0 hello;40000 close fin@2;"},
+     "40000 open;40000 d0 hello;40000 close fin@2 dropped;"},
     {"snaplen cut", STEPS(snaplen_cut), 0, 0, 0, 0, 0, 1, 0, 0, 0,
      "40000 open;40000 d0 hel;40000 g0 2;40000 d0 world;40000 d0 ab;"
      "40000 g0 3;40000 close flush@100;"},
