@@ -15,9 +15,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The temporary file's name: the target's and this (mkstemp's pattern). */
+#define TMP_SUFFIX ".tmp.XXXXXX"
+
 static char *tmp_name(const char *path)
 {
-    static const char suffix[] = ".tmp.XXXXXX";
+    static const char suffix[] = TMP_SUFFIX;
     size_t len = strlen(path);
     char *t = malloc(len + sizeof(suffix));
 
@@ -179,7 +182,7 @@ static void sync_folder(const char *path)
 int sw_outfile_commit(FILE *f, char **tmp, const char *path, int ok, char *err,
                       size_t errlen)
 {
-    static const char suffix_len = sizeof(".tmp.XXXXXX") - 1;
+    static const size_t suffix_len = sizeof(TMP_SUFFIX) - 1;
     char *target;
     int rc = 0;
 
@@ -195,7 +198,7 @@ int sw_outfile_commit(FILE *f, char **tmp, const char *path, int ok, char *err,
         return rc;
     }
     /* The temporary is the target's name plus a suffix. */
-    target = strndup(*tmp, strlen(*tmp) - (size_t)suffix_len);
+    target = strndup(*tmp, strlen(*tmp) - suffix_len);
     if (!target) {
         fclose(f);
         unlink(*tmp);

@@ -48,8 +48,7 @@ int main(int argc, char **argv)
         perror("rusage: wait4");
         return 2;
     }
-    code = WIFSIGNALED(status) ? 128 + WTERMSIG(status)
-                               : WEXITSTATUS(status);
+    code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
     printf("%.6f %ld %d\n",
            (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
                (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6,
