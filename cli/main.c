@@ -312,6 +312,9 @@ static int parse_args(int argc, char **argv, struct options *o)
     }
     if (optind < argc && !o->iface)
         return bad_arg("a filter needs -i; unexpected argument", argv[optind]);
+    if (!o->iface && (!o->promisc || o->snaplen || o->bufsize_kib || o->user))
+        SW_LOG(SW_LOG_WARN, "-p, -s, -B and -Z apply to live capture (-i) "
+                            "only: ignored when reading files");
     o->filter = join_words(argv + optind, argc - optind);
     if (!o->filter)
         return bad_arg("out of memory", "filter");

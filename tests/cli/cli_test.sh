@@ -48,6 +48,9 @@ expect report-missing-dir 1 "$tmp/nodir/report.txt" \
 expect events-missing-dir 1 "$tmp/nodir/ev.json" \
     -- --events "$tmp/nodir/ev.json" -r "$src/pcaps/sample-basic.pcap"
 expect no-such-iface 1 'no-such-if0' -- -i no-such-if0
+# Live-only options with files: a warning, and the report all the same.
+expect live-option-with-file 0 'apply to live capture' \
+    -- -s 64 -r "$src/pcaps/sample-basic.pcap"
 
 # --help lists every option the program takes, and exits 0.
 if "$sw" --help >"$tmp/help" 2>&1; then
