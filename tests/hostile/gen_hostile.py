@@ -49,6 +49,16 @@ class PcapWriter:
         self.f.close()
 
 
+def write_frames(path, frames, linktype=LINK_EN10MB, snaplen=262144):
+    """A pcap of frames, 1 ms apart from T0."""
+    w = PcapWriter(path, linktype, snaplen)
+    ts = T0
+    for fr in frames:
+        w.add(ts, fr)
+        ts += 1000
+    w.close()
+
+
 def pcapng_block(btype, body):
     pad = (-len(body)) % 4
     total = 12 + len(body) + pad
@@ -221,15 +231,10 @@ T0 = 1764780000 * 1000000  # 2025-12-03 16:40 UTC, in microseconds
 def write_conn(path, client, server, snaplen=262144, linktype=LINK_EN10MB,
                client_seg=None, server_seg=None):
     """A whole connection: handshake, client bytes, server bytes, close."""
-    w = PcapWriter(path, linktype, snaplen)
     c = Conn()
-    ts = T0
     frames = c.handshake() + c.send(0, client, client_seg)
     frames += c.send(1, server, server_seg) + c.close()
-    for fr in frames:
-        w.add(ts, fr)
-        ts += 1000
-    w.close()
+    write_frames(path, frames, linktype, snaplen)
 
 
 def ch_with(exts):
@@ -316,8 +321,6 @@ def big_ticket(path):
     # A TLS 1.2 server issues a 65535-byte ticket (the largest its 16-bit
     # vector holds; the message spans 5 records); a second client offers
     # the largest ticket a ClientHello's extensions block can carry.
-    w = PcapWriter(path)
-    ts = T0
     tkt = ticket(n=65535, fill=0x66)
     c = Conn()
     srv_hs = (server_hello(ext(0x23, b"")) + handshake(14, b"") +
@@ -328,19 +331,14 @@ def big_ticket(path):
     room = 65535 - len(sni_ext()) - 4
     ch = client_hello(sni_ext() + ext(0x23, ticket(n=room, fill=0x67)))
     frames += c.handshake() + c.send(0, records(ch)) + c.close()
-    for fr in frames:
-        w.add(ts, fr)
-        ts += 1000
-    w.close()
+    write_frames(path, frames)
 
 
 def conflicting_overlap(path):
     # The ClientHello's tail arrives first, out of order, twice over the
     # same sequence numbers with one byte different; then its head fills
     # the hole. The first copy wins and the second is counted.
-    w = PcapWriter(path)
     c = Conn()
-    ts = T0
     ch = ch_with(ext(0x23, b""))
     frames = c.handshake()
     start = c.seq[0]
@@ -351,19 +349,14 @@ def conflicting_overlap(path):
     frames.append(c.frame(0, PSH, ch[:10], seq=start))
     c.seq[0] += len(ch)
     frames += c.send(1, server_flight_full()) + c.close()
-    for fr in frames:
-        w.add(ts, fr)
-        ts += 1000
-    w.close()
+    write_frames(path, frames)
 
 
 def resent_conflict(path):
     # A segment already delivered is sent again with other bytes: the
     # bytes handed on are kept no longer, so this goes uncounted (see the
     # README's Limitations); the parse is not disturbed.
-    w = PcapWriter(path)
     c = Conn()
-    ts = T0
     ch = ch_with(ext(0x23, b""))
     frames = c.handshake()
     start = c.seq[0]
@@ -372,10 +365,7 @@ def resent_conflict(path):
     evil[60] ^= 0xff
     frames.append(c.frame(0, PSH, bytes(evil), seq=start))
     frames += c.send(1, server_flight_full()) + c.close()
-    for fr in frames:
-        w.add(ts, fr)
-        ts += 1000
-    w.close()
+    write_frames(path, frames)
 
 
 def one_direction(path):
